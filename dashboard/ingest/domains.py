@@ -1,0 +1,187 @@
+"""What each kind of record looks like: canonical columns, accepted header spellings and units.
+
+A file's header decides its domain. Column names from these specs are the only identifiers that
+the loader writes into SQL; every value is bound or read from a registered table.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class Column:
+    name: str
+    type: str  # DuckDB type of the staged value
+    doc: str = ""
+
+
+@dataclass(frozen=True)
+class Domain:
+    name: str
+    doc: str
+    columns: tuple[Column, ...]
+    required: frozenset[str]  # canonical columns a header must have to be this domain
+    any_of: frozenset[str] = frozenset()  # and at least one of these
+    aliases: dict[str, tuple[str, float]] = field(default_factory=dict)  # header -> (column, factor)
+    timeseries: bool = True
+
+    def column(self, name: str) -> Column:
+        return next(c for c in self.columns if c.name == name)
+
+    @property
+    def names(self) -> list[str]:
+        return [c.name for c in self.columns]
+
+
+def _unit_aliases(base: str, canonical: str, factors: dict[str, float]) -> dict[str, tuple[str, float]]:
+    return {f"{base}_{unit}": (canonical, f) for unit, f in factors.items()}
+
+
+GPU_SAMPLES = Domain(
+    "gpu_samples",
+    "GPU telemetry, one row per GPU and timestamp (dcgm-exporter fields)",
+    (
+        Column("ts", "TIMESTAMP", "UTC; ISO 8601 or Unix seconds"),
+        Column("gpu_uuid", "VARCHAR", "UUID label"),
+        Column("hostname", "VARCHAR", "Hostname label (registers an unknown GPU)"),
+        Column("gpu_index", "INTEGER", "gpu label"),
+        Column("model", "VARCHAR", "modelName label (registers an unknown GPU)"),
+        Column("util", "DOUBLE", "DCGM_FI_DEV_GPU_UTIL, %"),
+        Column("tensor_active", "DOUBLE", "DCGM_FI_PROF_PIPE_TENSOR_ACTIVE, ratio"),
+        Column("fp64_active", "DOUBLE", "DCGM_FI_PROF_PIPE_FP64_ACTIVE, ratio"),
+        Column("sm_active", "DOUBLE", "DCGM_FI_PROF_SM_ACTIVE, ratio"),
+        Column("sm_clock_mhz", "DOUBLE", "DCGM_FI_DEV_SM_CLOCK, MHz"),
+        Column("power_w", "DOUBLE", "DCGM_FI_DEV_POWER_USAGE, W"),
+        Column("energy_j", "DOUBLE", "DCGM_FI_DEV_TOTAL_ENERGY_CONSUMPTION, J (counter)"),
+        Column("temp_c", "DOUBLE", "DCGM_FI_DEV_GPU_TEMP, degC"),
+        Column("xid", "INTEGER", "DCGM_FI_DEV_XID_ERRORS, last XID code"),
+    ),
+    required=frozenset({"ts", "gpu_uuid"}),
+    any_of=frozenset({"util", "tensor_active", "fp64_active", "sm_active", "power_w", "energy_j",
+                      "temp_c", "sm_clock_mhz", "xid"}),
+    aliases={
+        "timestamp": ("ts", 1.0), "time": ("ts", 1.0),
+        "uuid": ("gpu_uuid", 1.0), "gpu": ("gpu_index", 1.0), "modelname": ("model", 1.0),
+        "model_name": ("model", 1.0),
+        "dcgm_fi_dev_gpu_util": ("util", 1.0), "util_pct": ("util", 1.0),
+        "dcgm_fi_prof_pipe_tensor_active": ("tensor_active", 1.0),
+        "dcgm_fi_prof_pipe_fp64_active": ("fp64_active", 1.0),
+        "dcgm_fi_prof_sm_active": ("sm_active", 1.0),
+        "dcgm_fi_dev_sm_clock": ("sm_clock_mhz", 1.0),
+        "dcgm_fi_dev_power_usage": ("power_w", 1.0),
+        "dcgm_fi_dev_total_energy_consumption": ("energy_j", 1e-3),  # mJ
+        "dcgm_fi_dev_gpu_temp": ("temp_c", 1.0),
+        "dcgm_fi_dev_xid_errors": ("xid", 1.0),
+        **_unit_aliases("power", "power_w", {"w": 1.0, "kw": 1e3, "mw": 1e-3}),
+        **_unit_aliases("energy", "energy_j", {"j": 1.0, "mj": 1e-3, "kj": 1e3, "kwh": 3.6e6, "wh": 3.6e3}),
+        **_unit_aliases("sm_clock", "sm_clock_mhz", {"mhz": 1.0, "ghz": 1e3}),
+        **_unit_aliases("temp", "temp_c", {"c": 1.0}),
+    },
+)
+
+LINK_SAMPLES = Domain(
+    "link_samples",
+    "Fiber-link byte counters, one row per link and timestamp",
+    (
+        Column("ts", "TIMESTAMP"),
+        Column("link_id", "VARCHAR", "link name as in the links inventory"),
+        Column("rx_bytes", "HUGEINT", "received bytes, counter"),
+        Column("tx_bytes", "HUGEINT", "transmitted bytes, counter"),
+        Column("capacity_gbps", "DOUBLE", "registers an unknown link"),
+    ),
+    required=frozenset({"ts", "link_id"}),
+    any_of=frozenset({"rx_bytes", "tx_bytes"}),
+    aliases={
+        "timestamp": ("ts", 1.0), "link": ("link_id", 1.0), "link_name": ("link_id", 1.0),
+        "ifhcinoctets": ("rx_bytes", 1.0), "ifhcoutoctets": ("tx_bytes", 1.0),
+        "node_network_receive_bytes_total": ("rx_bytes", 1.0),
+        "node_network_transmit_bytes_total": ("tx_bytes", 1.0),
+    },
+)
+
+METER_SAMPLES = Domain(
+    "meter_samples",
+    "Facility meter readings, one row per meter and timestamp",
+    (
+        Column("ts", "TIMESTAMP"),
+        Column("meter_id", "VARCHAR", "meter name as in the meters inventory"),
+        Column("power_kw", "DOUBLE", "kW, gauge"),
+        Column("energy_kwh", "DOUBLE", "kWh, counter"),
+    ),
+    required=frozenset({"ts", "meter_id"}),
+    any_of=frozenset({"power_kw", "energy_kwh"}),
+    aliases={
+        "timestamp": ("ts", 1.0), "meter": ("meter_id", 1.0), "meter_name": ("meter_id", 1.0),
+        **_unit_aliases("power", "power_kw", {"kw": 1.0, "w": 1e-3, "mw": 1e3}),
+        **_unit_aliases("energy", "energy_kwh", {"kwh": 1.0, "wh": 1e-3, "mwh": 1e3, "j": 1 / 3.6e6}),
+    },
+)
+
+GPUS = Domain(
+    "gpus",
+    "GPU inventory: where each GPU sits and what it is",
+    (
+        Column("gpu_uuid", "VARCHAR"),
+        Column("hostname", "VARCHAR"),
+        Column("gpu_index", "INTEGER"),
+        Column("rack", "VARCHAR"),
+        Column("pod", "VARCHAR"),
+        Column("model", "VARCHAR"),
+    ),
+    required=frozenset({"gpu_uuid"}),
+    any_of=frozenset({"hostname", "rack", "pod", "model"}),
+    aliases={"uuid": ("gpu_uuid", 1.0), "gpu": ("gpu_index", 1.0), "modelname": ("model", 1.0),
+             "model_name": ("model", 1.0)},
+    timeseries=False,
+)
+
+LINKS = Domain(
+    "links",
+    "Fiber-link inventory with capacity",
+    (
+        Column("link_id", "VARCHAR"),
+        Column("a_end", "VARCHAR"),
+        Column("b_end", "VARCHAR"),
+        Column("capacity_gbps", "DOUBLE", "Gbit/s"),
+        Column("carrier", "VARCHAR"),
+        Column("kind", "VARCHAR"),
+    ),
+    required=frozenset({"link_id", "capacity_gbps"}),
+    aliases={"link": ("link_id", 1.0), "link_name": ("link_id", 1.0),
+             "capacity_mbps": ("capacity_gbps", 1e-3), "ifhighspeed": ("capacity_gbps", 1e-3)},
+    timeseries=False,
+)
+
+METERS = Domain(
+    "meters",
+    "Facility meters and what they measure (facility, it, cooling, renewable, reuse)",
+    (
+        Column("meter_id", "VARCHAR"),
+        Column("kind", "VARCHAR"),
+        Column("description", "VARCHAR"),
+    ),
+    required=frozenset({"meter_id", "kind"}),
+    aliases={"meter": ("meter_id", 1.0), "meter_name": ("meter_id", 1.0)},
+    timeseries=False,
+)
+
+# Order matters: the first domain whose required columns a header has wins, so telemetry
+# (which also carries inventory labels) is tried before inventory.
+DOMAINS: list[Domain] = [GPU_SAMPLES, LINK_SAMPLES, METER_SAMPLES, GPUS, LINKS, METERS]
+
+
+def register(domain: Domain, before: str | None = None) -> None:
+    """Add a domain (e.g. vendor records) so that files of its shape are recognised."""
+    if any(d.name == domain.name for d in DOMAINS):
+        return
+    if before is None:
+        DOMAINS.append(domain)
+    else:
+        DOMAINS.insert(next(i for i, d in enumerate(DOMAINS) if d.name == before), domain)
+
+
+def by_name(name: str) -> Domain:
+    for d in DOMAINS:
+        if d.name == name:
+            return d
+    raise KeyError(f"unknown record kind {name!r}; known: {', '.join(d.name for d in DOMAINS)}")

@@ -1,0 +1,157 @@
+"""Readers for CSV and Parquet files: each registers relation ``src`` (with a ``line`` column)."""
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable, Iterator
+
+import duckdb
+import pyarrow as pa
+
+from .domains import Domain
+from .staging import FileError, detect
+
+CHUNK_ROWS = 250_000
+Progress = Callable[[str], None]
+
+
+@dataclass
+class Staged:
+    """One domain's rows from a source, registered in DuckDB as ``src``."""
+
+    domain: Domain
+    mapping: dict[str, tuple[str, float]]
+    pre_rejects: list[tuple[int, str, str, str]] = field(default_factory=list)  # line, series, reason, raw
+    warnings: list[str] = field(default_factory=list)
+
+
+def sniff_format(path: Path) -> str:
+    suffix = path.suffix.lower()
+    if suffix in (".parquet", ".pq"):
+        return "parquet"
+    if suffix in (".prom", ".om", ".metrics", ".openmetrics"):
+        return "openmetrics"
+    if suffix in (".csv", ".tsv"):
+        return "csv"
+    with path.open("rb") as f:
+        head = f.read(4096)
+    if head.startswith(b"PAR1"):
+        return "parquet"
+    text = head.decode("utf-8", "replace").lstrip()
+    if text.startswith("# HELP") or text.startswith("# TYPE"):
+        return "openmetrics"
+    return "csv"
+
+
+def _delimiter(header_line: str) -> str:
+    counts = {d: header_line.count(d) for d in (",", ";", "\t")}
+    return max(counts, key=counts.get) if any(counts.values()) else ","
+
+
+def read_csv(con: duckdb.DuckDBPyConnection, path: Path, kind: str | None,
+             progress: Progress | None = None) -> Iterator[Staged]:
+    size = path.stat().st_size
+    if size == 0:
+        raise FileError(f"{path}: empty file")
+    lineno = 0
+    with path.open("rb") as fb:
+        ends_with_newline = _ends_with_newline(fb, size)
+        fb.seek(0)
+        text = io.TextIOWrapper(fb, encoding="utf-8-sig", newline="")
+        try:
+            first = text.readline()
+            lineno = 1
+            while first and not first.strip():
+                first = text.readline()
+                lineno += 1
+            if not first.strip():
+                raise FileError(f"{path}: no header line")
+            header_lineno = lineno
+            delim = _delimiter(first)
+            headers = [h.strip() for h in next(csv.reader([first], delimiter=delim))]
+            if len(set(headers)) != len(headers):
+                raise FileError(f"{path}: header repeats a column name: {first.strip()}")
+            domain, mapping = detect(headers, str(path), kind)
+            staged = Staged(domain, mapping)
+            ignored = [h for h in headers if h not in mapping]
+            if ignored:
+                staged.warnings.append(f"ignored columns: {', '.join(ignored)}")
+            names = ["line", *headers]
+            reader = csv.reader(text, delimiter=delim)
+            cols: list[list] = [[] for _ in names]
+            rows = flushed = 0
+            last_row = None
+            for row in reader:
+                lineno = header_lineno + reader.line_num
+                if not row or (len(row) == 1 and not row[0].strip()):
+                    continue
+                if len(row) != len(headers):
+                    staged.pre_rejects.append(
+                        (lineno, "", f"expected {len(headers)} fields, found {len(row)}", delim.join(row)))
+                    continue
+                last_row = lineno
+                cols[0].append(lineno)
+                for i, v in enumerate(row, start=1):
+                    cols[i].append(v)
+                rows += 1
+                if rows % CHUNK_ROWS == 0:
+                    _flush(con, names, cols, append=rows > CHUNK_ROWS)
+                    flushed = rows
+                    cols = [[] for _ in names]
+                    if progress:
+                        progress(f"{path.name}: {rows:,} rows read ({fb.tell() / size:.0%})")
+            _flush(con, names, cols, append=flushed > 0)
+        except UnicodeDecodeError as e:
+            raise FileError(f"{path}: not UTF-8 text near line {lineno + 1} ({e.reason})") from None
+        except csv.Error as e:
+            raise FileError(f"{path}, line {lineno + 1}: {e}") from None
+    if not ends_with_newline:
+        # A cut-off last line with too few fields is already rejected above; say why.
+        if staged.pre_rejects and staged.pre_rejects[-1][0] == lineno:
+            ln, series, reason, raw = staged.pre_rejects[-1]
+            staged.pre_rejects[-1] = (ln, series, f"truncated last line: {reason}", raw)
+        elif last_row is not None:
+            staged.warnings.append(
+                f"file does not end with a line break: line {last_row} was taken as complete")
+    con.execute("CREATE OR REPLACE TEMP VIEW src AS SELECT * FROM raw_csv")
+    yield staged
+
+
+def _ends_with_newline(fb, size: int) -> bool:
+    fb.seek(size - 1)
+    return fb.read(1) in (b"\n", b"\r")
+
+
+def _flush(con: duckdb.DuckDBPyConnection, names: list[str], cols: list[list], append: bool) -> None:
+    table = pa.table({n: pa.array(c, type=pa.int64() if n == "line" else pa.string())
+                      for n, c in zip(names, cols)})
+    con.register("csv_chunk", table)
+    try:
+        if append:
+            con.execute("INSERT INTO raw_csv SELECT * FROM csv_chunk")
+        else:
+            con.execute("CREATE OR REPLACE TEMP TABLE raw_csv AS SELECT * FROM csv_chunk")
+    finally:
+        con.unregister("csv_chunk")
+
+
+def read_parquet(con: duckdb.DuckDBPyConnection, path: Path, kind: str | None,
+                 progress: Progress | None = None) -> Iterator[Staged]:
+    try:
+        rel = con.read_parquet(str(path), file_row_number=True)
+        columns = [c for c in rel.columns if c != "file_row_number"]
+        n = rel.count("*").fetchall()[0][0]
+    except duckdb.Error as e:
+        raise FileError(f"{path}: cannot read as Parquet (truncated or not Parquet?): {e}") from None
+    domain, mapping = detect(columns, str(path), kind)
+    staged = Staged(domain, mapping)
+    ignored = [h for h in columns if h not in mapping]
+    if ignored:
+        staged.warnings.append(f"ignored columns: {', '.join(ignored)}")
+    if progress:
+        progress(f"{path.name}: {n:,} rows")
+    # Parquet has no lines: `line` is the 1-based row number in the file.
+    rel.project("* EXCLUDE (file_row_number), file_row_number + 1 AS line").create_view("src", replace=True)
+    yield staged

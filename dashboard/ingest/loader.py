@@ -1,0 +1,256 @@
+"""One load = one file, in one transaction: stage, check, register, insert, record.
+
+A file that cannot be read changes nothing; rows that fail a check go to ``rejects`` with their
+line and reason; rows already stored (same timestamp and entity) are counted as duplicates and
+left alone, so loading the same data twice changes nothing.
+"""
+from __future__ import annotations
+
+import hashlib
+import time
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Callable, Iterable, Iterator
+
+import duckdb
+import pyarrow as pa
+
+from .. import queries
+from . import files, openmetrics
+from .domains import DOMAINS, Domain
+from .staging import FileError, stage
+
+Progress = Callable[[str], None]
+SHOW_REASONS = 5
+
+
+class IngestError(Exception):
+    """A load failed as a whole; nothing from it was stored."""
+
+
+@dataclass
+class DomainStats:
+    domain: str
+    rows_in: int = 0
+    loaded: int = 0
+    rejected: int = 0
+    duplicate: int = 0
+    updated: int = 0
+    registered: int = 0
+    ts_min: datetime | None = None
+    ts_max: datetime | None = None
+    first_rejects: list[tuple[int | None, str | None, str]] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+
+@dataclass
+class LoadReport:
+    source: str
+    load_id: int | None = None
+    format: str | None = None
+    sha256: str | None = None
+    bytes: int = 0
+    status: str = "ok"
+    message: str = ""
+    elapsed_s: float = 0.0
+    domains: list[DomainStats] = field(default_factory=list)
+
+    def total(self, attr: str) -> int:
+        return sum(getattr(d, attr) for d in self.domains)
+
+    @property
+    def ok(self) -> bool:
+        return self.status in ("ok", "partial", "skipped")
+
+    def summary(self) -> str:
+        head = f"{self.source}: {self.status}"
+        if self.load_id is not None:
+            head += f" (load {self.load_id}"
+            head += f", {self.format}" if self.format else ""
+            head += f", {self.elapsed_s:.1f} s)"
+        lines = [head]
+        if self.message:
+            lines.append(f"  {self.message}")
+        for d in self.domains:
+            parts = [f"{d.rows_in:,} read", f"{d.loaded:,} loaded", f"{d.rejected:,} rejected",
+                     f"{d.duplicate:,} already stored"]
+            if d.updated:
+                parts.append(f"{d.updated:,} updated")
+            if d.registered:
+                parts.append(f"{d.registered:,} new entities registered")
+            lines.append(f"  {d.domain}: " + ", ".join(parts))
+            if d.ts_min is not None:
+                lines.append(f"    data range {d.ts_min:%Y-%m-%d %H:%M:%S} → {d.ts_max:%Y-%m-%d %H:%M:%S} UTC")
+            for w in d.warnings:
+                lines.append(f"    warning: {w}")
+            for line, series, reason in d.first_rejects:
+                where = f"line {line}" if line is not None else "file"
+                lines.append(f"    rejected {where}" + (f" [{series}]" if series else "") + f": {reason}")
+            if d.rejected > len(d.first_rejects):
+                lines.append(f"    … {d.rejected - len(d.first_rejects):,} more in `aifd rejects {self.load_id}`")
+        return "\n".join(lines)
+
+
+def sha256_of(path: Path) -> str:
+    h = hashlib.sha256()
+    with path.open("rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()
+
+
+def _now() -> datetime:
+    return datetime.now(timezone.utc).replace(tzinfo=None)
+
+
+def _count(con: duckdb.DuckDBPyConnection, name: str, **params) -> int:
+    q = queries.load(name)
+    row = con.execute(q.sql, q.bind(params)).fetchall()[0] if q.params else con.execute(q.sql).fetchall()[0]
+    return int(row[0]) if row else 0
+
+
+def _has_query(name: str) -> bool:
+    return (queries.QUERIES_DIR / f"{name}.sql").is_file()
+
+
+def apply_staged(con: duckdb.DuckDBPyConnection, staged: files.Staged, load_id: int, source: str) -> DomainStats:
+    """Check ``src`` as ``staged.domain`` and store what passes. Runs inside the caller's transaction."""
+    domain: Domain = staged.domain
+    stats = DomainStats(domain.name, warnings=list(staged.warnings))
+    stage(con, "src", domain, staged.mapping)
+    check = queries.load(f"ingest/{domain.name}_check")
+    con.execute(f"CREATE OR REPLACE TEMP TABLE checked AS {check.sql}")
+    n, bad = con.execute(
+        "SELECT count(*), count(*) FILTER (WHERE reason IS NOT NULL) FROM checked").fetchall()[0]
+    stats.rows_in = n + len(staged.pre_rejects)
+    stats.rejected = bad + len(staged.pre_rejects)
+    if staged.pre_rejects:
+        con.register("pre_rejects", pa.table({
+            "line": [r[0] for r in staged.pre_rejects], "series": [r[1] or None for r in staged.pre_rejects],
+            "reason": [r[2] for r in staged.pre_rejects], "raw": [r[3] for r in staged.pre_rejects]}))
+        con.execute("INSERT INTO rejects SELECT ?, ?, line, series, reason, raw FROM pre_rejects",
+                    [load_id, source])
+        con.unregister("pre_rejects")
+    if bad:
+        _count(con, "ingest/rejects_insert", load_id=load_id, source=source)
+    shown = con.execute(
+        "SELECT line, series, reason FROM checked WHERE reason IS NOT NULL ORDER BY line LIMIT ?",
+        [SHOW_REASONS]).fetchall()
+    stats.first_rejects = sorted([(r[0], r[1] or None, r[2]) for r in staged.pre_rejects] + shown,
+                                 key=lambda r: r[0] or 0)[:SHOW_REASONS]
+    good = n - bad
+    if good == 0:
+        return stats
+    if domain.timeseries:
+        stats.ts_min, stats.ts_max = con.execute(
+            "SELECT min(ts), max(ts) FROM checked WHERE reason IS NULL").fetchall()[0]
+        if _has_query(f"ingest/{domain.name}_register"):
+            stats.registered = _count(con, f"ingest/{domain.name}_register", load_id=load_id)
+        stats.loaded = _count(con, f"ingest/{domain.name}_insert", load_id=load_id,
+                              ts_min=stats.ts_min, ts_max=stats.ts_max)
+        stats.duplicate = good - stats.loaded
+    else:
+        stats.updated = _count(con, f"ingest/{domain.name}_update")
+        stats.loaded = _count(con, f"ingest/{domain.name}_insert", load_id=load_id)
+        stats.duplicate = good - stats.loaded - stats.updated
+    return stats
+
+
+def _readers(fmt: str):
+    return {"csv": files.read_csv, "parquet": files.read_parquet, "openmetrics": openmetrics.read}[fmt]
+
+
+def _previous_load(con: duckdb.DuckDBPyConnection, sha: str) -> int | None:
+    row = con.execute(
+        "SELECT max(load_id) FROM ingest_log WHERE sha256 = ? AND status IN ('ok', 'partial')", [sha]
+    ).fetchall()[0]
+    return row[0] if row and row[0] is not None else None
+
+
+def _log(con: duckdb.DuckDBPyConnection, r: LoadReport, started: datetime, kinds: str) -> None:
+    ts_min = min((d.ts_min for d in r.domains if d.ts_min), default=None)
+    ts_max = max((d.ts_max for d in r.domains if d.ts_max), default=None)
+    con.execute(
+        "INSERT INTO ingest_log VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        [r.load_id, r.source, r.format, kinds, r.sha256, r.bytes, r.total("rows_in"),
+         r.total("loaded"), r.total("rejected"), r.total("duplicate"), r.total("updated"),
+         ts_min, ts_max, started, _now(), r.status, r.message or None],
+    )
+
+
+def load_path(con: duckdb.DuckDBPyConnection, path: str | Path, *, kind: str | None = None,
+              at: datetime | None = None, force: bool = False, strict: bool = False,
+              progress: Progress | None = None) -> LoadReport:
+    """Load one file. Never raises for bad input: the report says what happened."""
+    path = Path(path)
+    report = LoadReport(str(path))
+    started, t0 = _now(), time.perf_counter()
+    if not path.is_file():
+        report.status, report.message = "failed", "no such file"
+        return report
+    report.bytes = path.stat().st_size
+    report.sha256 = sha256_of(path)
+    report.format = files.sniff_format(path)
+    report.load_id = con.execute("SELECT nextval('load_id_seq')").fetchall()[0][0]
+    previous = None if force else _previous_load(con, report.sha256)
+    if previous is not None:
+        report.status = "skipped"
+        report.message = f"identical content (SHA-256) already loaded as load {previous}; nothing to do (--force re-checks it)"
+        _log(con, report, started, "")
+        return report
+    con.begin()
+    try:
+        for staged in _readers(report.format)(con, path, kind, progress=progress, **({"at": at} if report.format == "openmetrics" else {})):
+            report.domains.append(apply_staged(con, staged, report.load_id, str(path)))
+        rejected = report.total("rejected")
+        if strict and rejected:
+            raise IngestError(f"--strict: {rejected} rows rejected, so nothing was stored")
+        report.status = "partial" if rejected else "ok"
+        _log(con, report, started, ",".join(d.domain for d in report.domains))
+        con.commit()
+    except (FileError, IngestError, duckdb.Error, OSError) as e:
+        con.rollback()
+        report.status = "failed"
+        report.message = str(e) if not isinstance(e, duckdb.Error) else f"{path}: database error: {e}"
+        report.domains = []
+        _log(con, report, started, "")
+    report.elapsed_s = time.perf_counter() - t0
+    return report
+
+
+def _domain_rank(con: duckdb.DuckDBPyConnection, path: Path) -> int:
+    """Inventory before telemetry, so that telemetry finds its entities."""
+    fmt = files.sniff_format(path)
+    if fmt == "openmetrics":
+        return len(DOMAINS)
+    try:
+        if fmt == "parquet":
+            headers = [c for c in con.read_parquet(str(path)).columns]
+        else:
+            with path.open(encoding="utf-8-sig", errors="replace") as f:
+                first = f.readline()
+            headers = [h.strip() for h in first.replace(";", ",").replace("\t", ",").split(",")]
+        from .staging import detect
+
+        domain, _ = detect(headers, str(path))
+        return (0 if not domain.timeseries else len(DOMAINS)) + DOMAINS.index(domain)
+    except Exception:
+        return 2 * len(DOMAINS)  # unknown: last, where its load will say what is wrong
+
+
+def expand(con: duckdb.DuckDBPyConnection, paths: Iterable[str | Path]) -> list[Path]:
+    """Files named or found under named folders, inventory first, then by name."""
+    found: list[Path] = []
+    for p in map(Path, paths):
+        if p.is_dir():
+            found.extend(sorted(x for x in p.rglob("*") if x.is_file() and x.suffix.lower() in
+                                (".csv", ".tsv", ".parquet", ".pq", ".prom", ".om", ".metrics", ".openmetrics")))
+        else:
+            found.append(p)
+    return sorted(found, key=lambda x: (_domain_rank(con, x), str(x)))
+
+
+def load_paths(con: duckdb.DuckDBPyConnection, paths: Iterable[str | Path], **kw) -> Iterator[LoadReport]:
+    for p in expand(con, paths):
+        yield load_path(con, p, **kw)

@@ -1,0 +1,121 @@
+"""Map a source's header onto a domain and cast its values in DuckDB, noting what fails to parse."""
+from __future__ import annotations
+
+import re
+
+import duckdb
+
+from .domains import DOMAINS, Domain
+
+
+class FileError(Exception):
+    """The whole file cannot be loaded (nothing from it is stored)."""
+
+
+def normalise(header: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "_", header.strip().lower()).strip("_")
+
+
+def _mapping(domain: Domain, headers: list[str]) -> dict[str, tuple[str, float]]:
+    out: dict[str, tuple[str, float]] = {}
+    for h in headers:
+        key = normalise(h)
+        if key in domain.names:
+            out[h] = (key, 1.0)
+        elif key in domain.aliases:
+            out[h] = domain.aliases[key]
+    return out
+
+
+def detect(headers: list[str], source: str, kind: str | None = None) -> tuple[Domain, dict[str, tuple[str, float]]]:
+    """The domain these columns describe, and header -> (canonical column, unit factor)."""
+    candidates = [d for d in DOMAINS if kind is None or d.name == kind]
+    if kind and not candidates:
+        raise FileError(f"{source}: unknown record kind {kind!r}; known: {', '.join(d.name for d in DOMAINS)}")
+    for domain in candidates:
+        mapping = _mapping(domain, headers)
+        have = {c for c, _ in mapping.values()}
+        if domain.required <= have and (not domain.any_of or domain.any_of & have):
+            _check_units(domain, headers, mapping, source)
+            dup = [c for c in have if sum(1 for v in mapping.values() if v[0] == c) > 1]
+            if dup:
+                raise FileError(f"{source}: more than one column maps to {', '.join(sorted(dup))}")
+            return domain, mapping
+    shapes = "; ".join(
+        f"{d.name} needs {', '.join(sorted(d.required))}"
+        + (f" and one of {', '.join(sorted(d.any_of))}" if d.any_of else "")
+        for d in candidates
+    )
+    raise FileError(f"{source}: cannot tell what these columns hold: {', '.join(headers)}. Known shapes: {shapes}")
+
+
+def _check_units(domain: Domain, headers: list[str], mapping: dict, source: str) -> None:
+    """A column such as power_btu names a unit we do not know: refuse rather than guess."""
+    known = set(domain.names) | set(domain.aliases)
+    bases = {n.rsplit("_", 1)[0] for n in known if "_" in n}
+    for h in headers:
+        if h in mapping:
+            continue
+        key = normalise(h)
+        base = key.rsplit("_", 1)[0] if "_" in key else None
+        if base in bases and key not in known:
+            choices = sorted(n for n in known if n.startswith(base + "_"))
+            raise FileError(
+                f"{source}: column {h!r} has a unit we do not know; use one of {', '.join(choices)}"
+            )
+
+
+def _ident(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
+def _cast(col: str, type_: str, factor: float, source_type: str) -> str:
+    c = _ident(col)
+    if type_ == "TIMESTAMP":
+        if source_type.startswith("TIMESTAMP") or source_type == "DATE":
+            return f"timezone('UTC', CAST({c} AS TIMESTAMPTZ))"
+        # ISO 8601 (offsets honoured, naive taken as UTC) or Unix seconds
+        return (f"coalesce(timezone('UTC', TRY_CAST({c} AS TIMESTAMPTZ)), "
+                f"timezone('UTC', to_timestamp(TRY_CAST({c} AS DOUBLE))))")
+    if type_ in ("DOUBLE",) and factor != 1.0:
+        return f"TRY_CAST({c} AS DOUBLE) * {float(factor)!r}"
+    if type_ == "VARCHAR":
+        return f"nullif(trim(CAST({c} AS VARCHAR)), '')"
+    if type_ in ("INTEGER", "HUGEINT") and source_type == "VARCHAR":
+        # accept "3" and "3.0" but not "3.5"
+        return (f"CASE WHEN TRY_CAST({c} AS DOUBLE) = round(TRY_CAST({c} AS DOUBLE)) "
+                f"THEN TRY_CAST(TRY_CAST({c} AS DOUBLE) AS {type_}) END")
+    return f"TRY_CAST({c} AS {type_})"
+
+
+def stage(con: duckdb.DuckDBPyConnection, src: str, domain: Domain, mapping: dict[str, tuple[str, float]]) -> None:
+    """CREATE TEMP TABLE stage from relation ``src`` (which has a ``line`` column).
+
+    Every canonical column exists in ``stage`` (NULL where the source lacks it); ``parse_error``
+    says which present values could not be read as their type.
+    """
+    types = dict(con.execute(f"SELECT column_name, column_type FROM (DESCRIBE {src})").fetchall())
+    by_canonical = {canon: (h, f) for h, (canon, f) in mapping.items()}
+    selects, errors = [], []
+    for col in domain.columns:
+        if col.name not in by_canonical:
+            selects.append(f"CAST(NULL AS {col.type}) AS {_ident(col.name)}")
+            continue
+        header, factor = by_canonical[col.name]
+        expr = _cast(header, col.type, factor, types[header])
+        selects.append(f"{expr} AS {_ident(col.name)}")
+        if types[header] == "VARCHAR" and col.type != "VARCHAR":
+            h = _ident(header)
+            errors.append(
+                f"CASE WHEN nullif(trim({h}), '') IS NOT NULL AND ({expr}) IS NULL "
+                f"THEN {_sql_str(col.name)} || ': cannot read ' || {h} || ' as {col.type.lower()}' END"
+            )
+    parse_error = f"concat_ws('; ', {', '.join(errors)})" if errors else "''"
+    con.execute(
+        f"CREATE OR REPLACE TEMP TABLE stage AS SELECT line, {', '.join(selects)}, "
+        f"nullif({parse_error}, '') AS parse_error FROM {src}"
+    )
+
+
+def _sql_str(s: str) -> str:
+    return "'" + s.replace("'", "''") + "'"

@@ -1,0 +1,1 @@
+"""Thin functions over named queries: each returns a ``queries.Result`` (frame + provenance)."""

@@ -1,0 +1,70 @@
+"""Open the DuckDB database and apply the numbered migrations in ``queries/schema/``."""
+from __future__ import annotations
+
+import hashlib
+import re
+from pathlib import Path
+
+import duckdb
+
+from .config import QUERIES_DIR
+
+SCHEMA_DIR = QUERIES_DIR / "schema"
+_MIGRATION = re.compile(r"^(\d{3})_([a-z0-9_]+)\.sql$")
+
+
+def migrations(schema_dir: Path = SCHEMA_DIR) -> list[tuple[int, str, Path]]:
+    """(version, name, path) of every migration file, in order."""
+    found = []
+    for p in sorted(schema_dir.glob("*.sql")):
+        m = _MIGRATION.match(p.name)
+        if not m:
+            raise ValueError(f"{p}: migration files are named NNN_name.sql")
+        found.append((int(m.group(1)), m.group(2), p))
+    versions = [v for v, _, _ in found]
+    if len(set(versions)) != len(versions):
+        raise ValueError(f"{schema_dir}: two migrations share a version number")
+    return found
+
+
+def migrate(con: duckdb.DuckDBPyConnection) -> list[int]:
+    """Apply pending migrations, each in its own transaction. Returns the versions applied."""
+    con.execute(
+        "CREATE TABLE IF NOT EXISTS schema_migrations ("
+        " version INTEGER PRIMARY KEY, name VARCHAR, sha256 VARCHAR, applied_at TIMESTAMP)"
+    )
+    done = {r[0] for r in con.execute("SELECT version FROM schema_migrations").fetchall()}
+    applied = []
+    for version, name, path in migrations():
+        if version in done:
+            continue
+        sql = path.read_text()
+        con.begin()
+        try:
+            con.execute(sql)
+            con.execute(
+                "INSERT INTO schema_migrations VALUES (?, ?, ?, now()::TIMESTAMP)",
+                [version, name, hashlib.sha256(sql.encode()).hexdigest()],
+            )
+            con.commit()
+        except Exception:
+            con.rollback()
+            raise
+        applied.append(version)
+    return applied
+
+
+def connect(db_path: str | Path, read_only: bool = False) -> duckdb.DuckDBPyConnection:
+    """A connection with UTC session time zone; a writable one is migrated to the latest schema."""
+    db_path = Path(db_path)
+    if read_only and not db_path.exists():
+        raise FileNotFoundError(
+            f"no database at {db_path}: run `aifd demo` or `aifd ingest FILE` first"
+        )
+    if not read_only:
+        db_path.parent.mkdir(parents=True, exist_ok=True)
+    con = duckdb.connect(str(db_path), read_only=read_only)
+    con.execute("SET TimeZone = 'UTC'")
+    if not read_only:
+        migrate(con)
+    return con
