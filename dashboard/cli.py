@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import subprocess
 import sys
@@ -114,7 +115,11 @@ def cmd_demo(args: argparse.Namespace) -> int:
                  progress=_progress)
     con = connect(args.db)
     failed = 0
-    for report in load_paths(con, [source], progress=_progress):
+    at = None
+    manifest = source / "manifest.json"
+    if manifest.is_file():  # the shipped scrape has no timestamps: it was taken at the last sample
+        at = queries.coerce(json.loads(manifest.read_text())["params"]["last_ts"], "TIMESTAMP", "last_ts")
+    for report in load_paths(con, [source], progress=_progress, at=at):
         print(report.summary(), flush=True)
         failed += report.status == "failed"
     con.close()

@@ -67,4 +67,22 @@ def connect(db_path: str | Path, read_only: bool = False) -> duckdb.DuckDBPyConn
     con.execute("SET TimeZone = 'UTC'")
     if not read_only:
         migrate(con)
+        ensure_reference(con)
     return con
+
+
+REFERENCE_DIR = QUERIES_DIR / "reference"
+
+
+def ensure_reference(con: duckdb.DuckDBPyConnection) -> None:
+    """Load the shipped GPU catalog into an empty store, through the ingest log like any file.
+
+    A user revises it by ingesting their own catalog CSV (same columns); later loads update it.
+    """
+    if con.execute("SELECT count(*) FROM gpu_models").fetchall()[0][0]:
+        return
+    from .ingest import load_path  # ingest depends on the store, not the other way round
+
+    report = load_path(con, REFERENCE_DIR / "gpu_models.csv", kind="gpu_models", force=True)
+    if report.status != "ok":
+        raise RuntimeError(f"shipped GPU catalog did not load: {report.summary()}")

@@ -165,9 +165,26 @@ METERS = Domain(
     timeseries=False,
 )
 
+GPU_MODELS = Domain(
+    "gpu_models",
+    "GPU model catalog: dense peak TFLOPS per precision, TDP, memory, with the datasheet they come from",
+    (
+        Column("model", "VARCHAR"), Column("vendor", "VARCHAR"), Column("architecture", "VARCHAR"),
+        Column("form_factor", "VARCHAR"), Column("memory_gb", "DOUBLE"), Column("tdp_w", "DOUBLE"),
+        Column("max_boost_mhz", "DOUBLE"), Column("fp64_tflops", "DOUBLE"), Column("tf32_tflops", "DOUBLE"),
+        Column("bf16_tflops", "DOUBLE"), Column("fp8_tflops", "DOUBLE"), Column("fp4_tflops", "DOUBLE"),
+        Column("fp4_sparse_factor", "DOUBLE"), Column("source", "VARCHAR"), Column("source_date", "DATE"),
+        Column("notes", "VARCHAR"),
+    ),
+    required=frozenset({"model", "source"}),
+    any_of=frozenset({"fp64_tflops", "tf32_tflops", "bf16_tflops", "fp8_tflops", "fp4_tflops"}),
+    aliases={"modelname": ("model", 1.0), "model_name": ("model", 1.0)},
+    timeseries=False,
+)
+
 # Order matters: the first domain whose required columns a header has wins, so telemetry
 # (which also carries inventory labels) is tried before inventory.
-DOMAINS: list[Domain] = [GPU_SAMPLES, LINK_SAMPLES, METER_SAMPLES, GPUS, LINKS, METERS]
+DOMAINS: list[Domain] = [GPU_SAMPLES, LINK_SAMPLES, METER_SAMPLES, GPU_MODELS, GPUS, LINKS, METERS]
 
 
 def register(domain: Domain, before: str | None = None) -> None:

@@ -157,6 +157,18 @@ def apply_staged(con: duckdb.DuckDBPyConnection, staged: files.Staged, load_id: 
     return stats
 
 
+_SCRATCH_VIEWS = ("src",)
+_SCRATCH_TABLES = ("stage", "checked", "raw_csv", "om_rows")
+
+
+def _drop_scratch(con: duckdb.DuckDBPyConnection) -> None:
+    """Readers leave temp views and tables behind; a load must never see the last one's."""
+    for v in _SCRATCH_VIEWS:
+        con.execute(f"DROP VIEW IF EXISTS {v}")
+    for t in _SCRATCH_TABLES:
+        con.execute(f"DROP TABLE IF EXISTS {t}")
+
+
 def _readers(fmt: str):
     return {"csv": files.read_csv, "parquet": files.read_parquet, "openmetrics": openmetrics.read}[fmt]
 
@@ -199,6 +211,7 @@ def load_path(con: duckdb.DuckDBPyConnection, path: str | Path, *, kind: str | N
         report.message = f"identical content (SHA-256) already loaded as load {previous}; nothing to do (--force re-checks it)"
         _log(con, report, started, "")
         return report
+    _drop_scratch(con)
     con.begin()
     try:
         for staged in _readers(report.format)(con, path, kind, progress=progress, **({"at": at} if report.format == "openmetrics" else {})):
@@ -209,12 +222,16 @@ def load_path(con: duckdb.DuckDBPyConnection, path: str | Path, *, kind: str | N
         report.status = "partial" if rejected else "ok"
         _log(con, report, started, ",".join(d.domain for d in report.domains))
         con.commit()
-    except (FileError, IngestError, duckdb.Error, OSError) as e:
+    except Exception as e:  # noqa: BLE001 - whatever went wrong, the load is undone and said
         con.rollback()
         report.status = "failed"
-        report.message = str(e) if not isinstance(e, duckdb.Error) else f"{path}: database error: {e}"
+        if isinstance(e, (FileError, IngestError)):
+            report.message = str(e)
+        else:
+            report.message = f"{path}: {type(e).__name__}: {e}"
         report.domains = []
         _log(con, report, started, "")
+    _drop_scratch(con)
     report.elapsed_s = time.perf_counter() - t0
     return report
 
@@ -222,8 +239,8 @@ def load_path(con: duckdb.DuckDBPyConnection, path: str | Path, *, kind: str | N
 def _domain_rank(con: duckdb.DuckDBPyConnection, path: Path) -> int:
     """Inventory before telemetry, so that telemetry finds its entities."""
     fmt = files.sniff_format(path)
-    if fmt == "openmetrics":
-        return len(DOMAINS)
+    if fmt == "openmetrics":  # scrapes after bulk telemetry
+        return 2 * len(DOMAINS) - 1
     try:
         if fmt == "parquet":
             headers = [c for c in con.read_parquet(str(path)).columns]

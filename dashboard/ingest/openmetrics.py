@@ -145,7 +145,7 @@ def read(con: duckdb.DuckDBPyConnection, path: Path, kind: str | None,
                      "profiling ratios averaged over its instances (unweighted)")
     emitted = False
     if (gpu_rows["line"] or gpu_pre) and kind in (None, "gpu_samples"):
-        _register(con, gpu_rows, {"ts": pa.timestamp("us"), "gpu_index": pa.string(), "value": pa.float64()})
+        _register(con, gpu_rows, {"line": pa.int64(), "ts": pa.timestamp("us"), "gpu_index": pa.string(), "value": pa.float64()})
         devices = [c.name for c in GPU_SAMPLES.columns if c.name in DEVICE_LEVEL]
         ratios = ["tensor_active", "fp64_active", "sm_active"]
         # Device-level: one value per GPU even when MIG repeats it; ratios: mean over instances.
@@ -160,7 +160,7 @@ def read(con: duckdb.DuckDBPyConnection, path: Path, kind: str | None,
         yield Staged(GPU_SAMPLES, {c: (c, 1.0) for c in cols}, gpu_pre, list(notes))
         notes = []
     if (link_rows["line"] or link_pre) and kind in (None, "link_samples"):
-        _register(con, link_rows, {"ts": pa.timestamp("us"), "value": pa.float64()})
+        _register(con, link_rows, {"line": pa.int64(), "ts": pa.timestamp("us"), "value": pa.float64()})
         con.execute(
             "CREATE OR REPLACE TEMP VIEW src AS SELECT min(line) AS line, ts, link_id, "
             "CAST(max(value) FILTER (WHERE col = 'rx_bytes') AS HUGEINT) AS rx_bytes, "
