@@ -1,0 +1,47 @@
+"""Shared fixtures: real DuckDB files in tmp folders; the shipped sample loaded once per session."""
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from dashboard.config import SAMPLE_DIR
+from dashboard.ingest import load_paths
+from dashboard.store import connect
+
+
+@pytest.fixture
+def db_path(tmp_path: Path) -> Path:
+    return tmp_path / "test.duckdb"
+
+
+@pytest.fixture
+def con(db_path: Path):
+    c = connect(db_path)
+    yield c
+    c.close()
+
+
+@pytest.fixture(scope="session")
+def sample_db(tmp_path_factory) -> Path:
+    """A database with the shipped sample loaded (read it with read_only=True, or copy it)."""
+    path = tmp_path_factory.mktemp("sample") / "sample.duckdb"
+    c = connect(path)
+    reports = list(load_paths(c, [SAMPLE_DIR], at=None))
+    c.close()
+    assert all(r.status in ("ok", "partial") for r in reports), [r.summary() for r in reports]
+    return path
+
+
+@pytest.fixture
+def sample_copy(sample_db: Path, tmp_path: Path) -> Path:
+    """A writable copy of the sample database."""
+    dst = tmp_path / "sample.duckdb"
+    shutil.copy(sample_db, dst)
+    return dst
+
+
+def write(path: Path, text: str) -> Path:
+    path.write_text(text)
+    return path
