@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import subprocess
 import sys
@@ -103,8 +102,6 @@ def cmd_rejects(args: argparse.Namespace) -> int:
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
-    from .ingest import load_paths
-
     source = Path(args.source) if args.source else SAMPLE_DIR
     if args.gpus:
         from sample_metrics.generate import generate
@@ -113,13 +110,11 @@ def cmd_demo(args: argparse.Namespace) -> int:
         print(f"generating {args.gpus:,} GPUs × {args.days} days every {args.interval} s into {source}")
         generate(source, gpus=args.gpus, days=args.days, interval_s=args.interval, seed=args.seed,
                  progress=_progress)
+    from .demo import load_sample
+
     con = connect(args.db)
     failed = 0
-    at = None
-    manifest = source / "manifest.json"
-    if manifest.is_file():  # the shipped scrape has no timestamps: it was taken at the last sample
-        at = queries.coerce(json.loads(manifest.read_text())["params"]["last_ts"], "TIMESTAMP", "last_ts")
-    for report in load_paths(con, [source], progress=_progress, at=at):
+    for report in load_sample(con, source, progress=_progress):
         print(report.summary(), flush=True)
         failed += report.status == "failed"
     con.close()

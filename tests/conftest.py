@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from dashboard.config import SAMPLE_DIR
-from dashboard.ingest import load_paths
+from dashboard.demo import load_sample
 from dashboard.store import connect
 
 
@@ -28,7 +28,7 @@ def sample_db(tmp_path_factory) -> Path:
     """A database with the shipped sample loaded (read it with read_only=True, or copy it)."""
     path = tmp_path_factory.mktemp("sample") / "sample.duckdb"
     c = connect(path)
-    reports = list(load_paths(c, [SAMPLE_DIR], at=None))
+    reports = list(load_sample(c, SAMPLE_DIR))
     c.close()
     assert all(r.status in ("ok", "partial") for r in reports), [r.summary() for r in reports]
     return path

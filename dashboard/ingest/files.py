@@ -27,7 +27,18 @@ class Staged:
     warnings: list[str] = field(default_factory=list)
 
 
+# Extra formats (e.g. CycloneDX SBOM) plug in here: a sniffer returns a format name or None,
+# and READERS maps that name to a reader with read_csv's signature.
+SNIFFERS: list[Callable[[Path], str | None]] = []
+READERS: dict[str, Callable[..., Iterator["Staged"]]] = {}
+EXTENSIONS = {".csv", ".tsv", ".parquet", ".pq", ".prom", ".om", ".metrics", ".openmetrics"}
+
+
 def sniff_format(path: Path) -> str:
+    for sniffer in SNIFFERS:
+        fmt = sniffer(path)
+        if fmt:
+            return fmt
     suffix = path.suffix.lower()
     if suffix in (".parquet", ".pq"):
         return "parquet"

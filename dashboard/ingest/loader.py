@@ -170,7 +170,8 @@ def _drop_scratch(con: duckdb.DuckDBPyConnection) -> None:
 
 
 def _readers(fmt: str):
-    return {"csv": files.read_csv, "parquet": files.read_parquet, "openmetrics": openmetrics.read}[fmt]
+    builtin = {"csv": files.read_csv, "parquet": files.read_parquet, "openmetrics": openmetrics.read}
+    return {**builtin, **files.READERS}[fmt]
 
 
 def _previous_load(con: duckdb.DuckDBPyConnection, sha: str) -> int | None:
@@ -214,7 +215,9 @@ def load_path(con: duckdb.DuckDBPyConnection, path: str | Path, *, kind: str | N
     _drop_scratch(con)
     con.begin()
     try:
-        for staged in _readers(report.format)(con, path, kind, progress=progress, **({"at": at} if report.format == "openmetrics" else {})):
+        reader = _readers(report.format)
+        extra = {"at": at} if report.format == "openmetrics" else {}
+        for staged in reader(con, path, kind, progress=progress, **extra):
             report.domains.append(apply_staged(con, staged, report.load_id, str(path)))
         rejected = report.total("rejected")
         if strict and rejected:
@@ -241,6 +244,8 @@ def _domain_rank(con: duckdb.DuckDBPyConnection, path: Path) -> int:
     fmt = files.sniff_format(path)
     if fmt == "openmetrics":  # scrapes after bulk telemetry
         return 2 * len(DOMAINS) - 1
+    if fmt not in ("csv", "parquet"):  # plug-in formats (SBOMs): after inventories
+        return len(DOMAINS) - 1
     try:
         if fmt == "parquet":
             headers = [c for c in con.read_parquet(str(path)).columns]
@@ -261,8 +266,7 @@ def expand(con: duckdb.DuckDBPyConnection, paths: Iterable[str | Path]) -> list[
     found: list[Path] = []
     for p in map(Path, paths):
         if p.is_dir():
-            found.extend(sorted(x for x in p.rglob("*") if x.is_file() and x.suffix.lower() in
-                                (".csv", ".tsv", ".parquet", ".pq", ".prom", ".om", ".metrics", ".openmetrics")))
+            found.extend(sorted(x for x in p.rglob("*") if x.is_file() and x.suffix.lower() in files.EXTENSIONS))
         else:
             found.append(p)
     return sorted(found, key=lambda x: (_domain_rank(con, x), str(x)))
