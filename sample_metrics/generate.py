@@ -113,7 +113,7 @@ METER_SCHEMA = pa.schema([
     ("energy_kwh", pa.float64()),
 ])
 
-BLOCK_ELEMS = 2_000_000  # samples per GPU block (bounds memory)
+BLOCK_ELEMS = 1_000_000  # samples per GPU block (bounds memory)
 
 
 # --------------------------------------------------------------------------------------------
@@ -489,7 +489,8 @@ def _gpu_block(fleet: Fleet, sched: Schedules, g0: int, g1: int, t: np.ndarray,
         "xid": pa.array(xid.ravel()),
     }
     table = pa.table([cols[f.name] for f in GPU_SCHEMA], schema=GPU_SCHEMA)
-    last = {"util": util[:, -1], "tensor": tensor[:, -1], "fp64": fp64[:, -1], "sm": sm[:, -1],
+    last = {"util": util[:, -1], "tensor": np.round(tensor[:, -1], 3),
+            "fp64": np.round(fp64[:, -1], 3), "sm": np.round(sm[:, -1], 3),
             "clock": clock[:, -1], "power": power[:, -1], "energy": energy[:, -1],
             "temp": temp[:, -1], "xid": xid[:, -1]}
     return table, power.sum(axis=0), last
@@ -562,7 +563,7 @@ def _meter_day(fleet: Fleet, sched: Schedules, t: np.ndarray, load: np.ndarray,
     nongpu = gpu_kw * (0.26 + 0.06 * load + rng.normal(0, 0.004, S))
     it = gpu_kw + nongpu
     t_out = _outside_temp(t, sched, local_h)
-    cooling = it * (0.12 + 0.006 * np.clip(t_out, -5, 40) + rng.normal(0, 0.003, S))
+    cooling = it * (0.15 + 0.006 * np.clip(t_out, -5, 40) + rng.normal(0, 0.003, S))
     losses = it * 0.045 + 0.01 * nominal_kw
     facility = it + cooling + losses
     sun = np.clip(_sun_sin_elevation(t), 0.0, None)
@@ -571,7 +572,7 @@ def _meter_day(fleet: Fleet, sched: Schedules, t: np.ndarray, load: np.ndarray,
     ppa = np.minimum(1.15 * nominal_kw * cf, facility - pv)
     heat = facility * (0.03 + 0.0015 * np.clip(15.0 - t_out, 0, 25) + rng.normal(0, 0.002, S))
     power = np.stack([facility, it, cooling, pv, ppa, heat])  # order of METERS
-    power = np.round(np.clip(power, 0.0, None), 1)
+    power = np.round(np.clip(power, 0.0, None), 3)
     energy = carry[:, None] + np.cumsum(power * sched.interval / 3600.0, axis=1)
     carry[:] = energy[:, -1]
     n_m = len(METERS)
