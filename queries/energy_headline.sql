@@ -1,0 +1,47 @@
+-- title: Energy and efficiency over the range
+-- returns: one row: facility_kwh, it_kwh, cooling_kwh, renewable_kwh, reuse_kwh (kWh from the meters' energy counters, resets treated as restarts from 0), gpu_kwh (from the GPUs' energy counters), pue (facility/IT), ref (renewable/facility), erf (reuse/facility), facility_kw_avg, facility_kw_peak, it_kw_avg (kW), gpu_share_of_it (ratio), counter_resets, hours (length of the range)
+-- param: start TIMESTAMP: start of the range, UTC, inclusive
+-- param: end TIMESTAMP: end of the range, UTC, exclusive
+-- Energy is the sum of counter increases between consecutive samples, each interval counted at
+-- its end time, so adjacent ranges add up; the sample before the range (up to an hour back) gives
+-- the first interval. A counter that goes down was reset: its new value is the energy since the
+-- reset (as Prometheus increase() treats it), never negative energy.
+WITH m AS (
+    SELECT s.meter_id, k.kind, s.ts, s.power_kw, s.energy_kwh,
+           lag(s.energy_kwh) OVER (PARTITION BY s.meter_id ORDER BY s.ts) AS prev
+    FROM meter_samples s JOIN meters k USING (meter_id)
+    WHERE s.ts >= $start - INTERVAL 1 HOUR AND s.ts < $end
+), md AS (
+    SELECT kind, power_kw, ts,
+           CASE WHEN prev IS NULL THEN 0 WHEN energy_kwh >= prev THEN energy_kwh - prev ELSE energy_kwh END AS kwh,
+           (energy_kwh < prev)::INTEGER AS reset
+    FROM m WHERE ts >= $start
+), g AS (
+    SELECT ts, energy_j, lag(energy_j) OVER (PARTITION BY gpu_id ORDER BY ts) AS prev
+    FROM gpu_samples WHERE ts >= $start - INTERVAL 1 HOUR AND ts < $end
+), gd AS (
+    SELECT sum(CASE WHEN prev IS NULL THEN 0 WHEN energy_j >= prev THEN energy_j - prev ELSE energy_j END) / 3.6e6 AS gpu_kwh,
+           count(*) FILTER (WHERE energy_j < prev) AS resets
+    FROM g WHERE ts >= $start
+), facility_power AS (
+    SELECT ts, sum(power_kw) AS kw FROM md WHERE kind = 'facility' GROUP BY ts
+), k AS (
+    SELECT sum(kwh) FILTER (WHERE kind = 'facility')  AS facility_kwh,
+           sum(kwh) FILTER (WHERE kind = 'it')        AS it_kwh,
+           sum(kwh) FILTER (WHERE kind = 'cooling')   AS cooling_kwh,
+           sum(kwh) FILTER (WHERE kind = 'renewable') AS renewable_kwh,
+           sum(kwh) FILTER (WHERE kind = 'reuse')     AS reuse_kwh,
+           sum(reset)                                 AS meter_resets
+    FROM md
+)
+SELECT k.facility_kwh, k.it_kwh, k.cooling_kwh, k.renewable_kwh, k.reuse_kwh, gd.gpu_kwh,
+       k.facility_kwh / nullif(k.it_kwh, 0)        AS pue,
+       k.renewable_kwh / nullif(k.facility_kwh, 0) AS ref,
+       k.reuse_kwh / nullif(k.facility_kwh, 0)     AS erf,
+       (SELECT avg(kw) FROM facility_power)        AS facility_kw_avg,
+       (SELECT max(kw) FROM facility_power)        AS facility_kw_peak,
+       (SELECT avg(power_kw) FROM md WHERE kind = 'it') AS it_kw_avg,
+       gd.gpu_kwh / nullif(k.it_kwh, 0)            AS gpu_share_of_it,
+       coalesce(k.meter_resets, 0) + gd.resets     AS counter_resets,
+       (epoch($end) - epoch($start)) / 3600.0      AS hours
+FROM k, gd

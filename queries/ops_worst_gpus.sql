@@ -1,0 +1,44 @@
+-- title: GPUs needing attention
+-- returns: one row per GPU with a problem, worst first: gpu_uuid, hostname, rack, pod, model, issue (XID code named, overheating, idle, no profiling counters, peak unknown), util_pct and tensor_active_pct (means, %), max_temp_c (degC), xid_samples (samples with an XID code), last_xid, power_w (mean, W), last_seen (UTC)
+-- param: start TIMESTAMP: start of the range, UTC, inclusive
+-- param: end TIMESTAMP: end of the range, UTC, exclusive
+-- param: hot_temp_c DOUBLE = 85: temperature that counts as overheating, degC
+-- param: idle_threshold DOUBLE = 0.05: mean tensor-pipe activity below this counts as idle
+-- param: limit INTEGER = 50: rows at most
+WITH per_gpu AS (
+    SELECT gpu_id,
+           avg(util) AS util_pct, avg(tensor_active) * 100 AS tensor_active_pct,
+           count(tensor_active) AS counter_samples, max(temp_c) AS max_temp_c,
+           count(*) FILTER (WHERE xid > 0) AS xid_samples,
+           arg_max(xid, ts) FILTER (WHERE xid > 0) AS last_xid,
+           avg(power_w) AS power_w, max(ts) AS last_seen
+    FROM gpu_samples WHERE ts >= $start AND ts < $end
+    GROUP BY gpu_id
+), named AS (
+    SELECT p.*, g.gpu_uuid, g.hostname, g.rack, g.pod, g.model, m.model IS NULL AS peak_unknown,
+        CASE p.last_xid
+            WHEN 13 THEN 'graphics engine exception' WHEN 31 THEN 'GPU memory page fault'
+            WHEN 43 THEN 'GPU stopped processing' WHEN 45 THEN 'preemptive cleanup'
+            WHEN 48 THEN 'double-bit ECC error' WHEN 63 THEN 'ECC page retirement'
+            WHEN 64 THEN 'ECC page retirement failure' WHEN 74 THEN 'NVLink error'
+            WHEN 79 THEN 'fallen off the bus' WHEN 92 THEN 'high single-bit ECC rate'
+            WHEN 94 THEN 'contained ECC error' WHEN 95 THEN 'uncontained ECC error'
+            WHEN 119 THEN 'GSP RPC timeout' WHEN 120 THEN 'GSP error'
+            ELSE 'see NVIDIA XID catalog' END AS xid_name
+    FROM per_gpu p JOIN gpus g USING (gpu_id) LEFT JOIN gpu_models m ON m.model = g.model
+)
+SELECT gpu_uuid, hostname, rack, pod, model,
+       CASE WHEN xid_samples > 0 THEN 'XID ' || last_xid || ' (' || xid_name || ')'
+            WHEN max_temp_c > $hot_temp_c THEN 'overheating (' || round(max_temp_c, 1) || ' degC)'
+            WHEN counter_samples > 0 AND tensor_active_pct / 100 < $idle_threshold THEN 'idle'
+            WHEN counter_samples = 0 THEN 'no profiling counters'
+            WHEN peak_unknown THEN 'model not in catalog (peak unknown)'
+       END AS issue,
+       round(util_pct, 1) AS util_pct, round(tensor_active_pct, 1) AS tensor_active_pct,
+       max_temp_c, xid_samples, last_xid, round(power_w, 0) AS power_w, last_seen
+FROM named
+WHERE xid_samples > 0 OR max_temp_c > $hot_temp_c OR counter_samples = 0 OR peak_unknown
+   OR tensor_active_pct / 100 < $idle_threshold
+ORDER BY (xid_samples > 0) DESC, (max_temp_c > $hot_temp_c) DESC, xid_samples DESC, max_temp_c DESC,
+         tensor_active_pct ASC NULLS LAST, gpu_uuid
+LIMIT $limit
