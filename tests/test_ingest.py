@@ -1,0 +1,288 @@
+"""File ingest: each format, each kind of bad input, idempotency and atomicity, on real DuckDB files."""
+from __future__ import annotations
+
+import gzip
+from datetime import datetime
+from pathlib import Path
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+import pytest
+
+from dashboard.ingest import load_path
+from dashboard.store import connect
+
+from .conftest import write
+
+INVENTORY = """gpu_uuid,hostname,gpu_index,rack,pod,model
+GPU-a,node1,0,r1,p1,NVIDIA B200
+GPU-b,node1,1,r1,p1,NVIDIA B200
+"""
+
+# A file with every kind of bad row the issue names, between good ones.
+BAD_SAMPLES = """ts,gpu_uuid,util,tensor_active,power_w,energy_j
+2026-11-16T00:00:00Z,GPU-a,50,0.3,700,1000
+2026-11-16T00:01:00Z,GPU-a,60,0.4,710,43000
+2026-11-16T00:00:00Z,GPU-b,10,oops,300,500
+2026-11-16T00:00:00Z,GPU-zzz,10,0.1,300,500
+2026-11-16T00:01:00Z,GPU-b,10,0.1,-5,500
+2026-11-16T00:01:00Z,GPU-a,60,0.4,710,43000
+2026-11-16T00:02:00Z,GPU-a,60
+2026-11-16T00:03:00Z,GPU-a,60,40,710,43000
+2026-11-16T00:04:00Z,GPU-b,20,0.2,320,20000
+"""
+
+
+def counts(con) -> dict[str, int]:
+    tables = ["gpu_samples", "link_samples", "meter_samples", "gpus", "links", "meters", "rejects"]
+    return {t: con.execute(f"SELECT count(*) FROM {t}").fetchall()[0][0] for t in tables}
+
+
+def rejects(con, load_id: int) -> list[tuple[int, str]]:
+    return con.execute("SELECT line, reason FROM rejects WHERE load_id = ? ORDER BY line", [load_id]).fetchall()
+
+
+@pytest.fixture
+def inv(con, tmp_path):
+    r = load_path(con, write(tmp_path / "gpus.csv", INVENTORY))
+    assert r.status == "ok", r.summary()
+    return con
+
+
+def test_bad_rows_rejected_with_line_and_reason_good_rows_loaded(inv, tmp_path):
+    r = load_path(inv, write(tmp_path / "samples.csv", BAD_SAMPLES))
+    assert r.status == "partial"
+    d = r.domains[0]
+    assert (d.rows_in, d.loaded, d.rejected, d.duplicate) == (9, 3, 6, 0)
+    got = dict(rejects(inv, r.load_id))
+    assert got[4] == "tensor_active: cannot read oops as double"
+    assert got[5].startswith("unknown GPU GPU-zzz: not in the inventory")
+    assert got[6] == "negative power -5.0 W"
+    assert got[7] == "duplicate of line 3 (same GPU and timestamp)"
+    assert got[8] == "expected 6 fields, found 3"
+    assert got[9] == "tensor_active 40.0 is outside the ratio 0..1 (percent given?)"
+    stored = inv.execute("SELECT g.gpu_uuid, s.ts, s.power_w FROM gpu_samples s JOIN gpus g USING (gpu_id) "
+                         "ORDER BY 1, 2").fetchall()
+    assert [(u, p) for u, _, p in stored] == [("GPU-a", 700), ("GPU-a", 710), ("GPU-b", 320)]
+    assert "rejected line 4 [GPU-b]: tensor_active: cannot read oops as double" in r.summary()
+
+
+def test_same_file_twice_changes_nothing(inv, tmp_path):
+    path = write(tmp_path / "samples.csv", BAD_SAMPLES)
+    load_path(inv, path)
+    before = counts(inv)
+    again = load_path(inv, path)
+    assert again.status == "skipped" and "already loaded as load" in again.message
+    assert counts(inv) == before
+    forced = load_path(inv, path, force=True)  # re-checked row by row: every good row already stored
+    assert forced.domains[0].loaded == 0 and forced.domains[0].duplicate == 3
+    after = counts(inv)
+    assert {k: v for k, v in after.items() if k != "rejects"} == {k: v for k, v in before.items() if k != "rejects"}
+
+
+def test_overlapping_file_adds_only_new_rows(inv, tmp_path):
+    load_path(inv, write(tmp_path / "a.csv", "ts,gpu_uuid,util\n2026-11-16T00:00:00Z,GPU-a,1\n2026-11-16T00:01:00Z,GPU-a,2\n"))
+    r = load_path(inv, write(tmp_path / "b.csv", "ts,gpu_uuid,util\n2026-11-16T00:01:00Z,GPU-a,9\n2026-11-16T00:02:00Z,GPU-a,3\n"))
+    d = r.domains[0]
+    assert (d.loaded, d.duplicate) == (1, 1)
+    # first write wins: the stored sample is not overwritten by a later file
+    assert inv.execute("SELECT util FROM gpu_samples ORDER BY ts").fetchall() == [(1,), (2,), (3,)]
+
+
+def test_out_of_order_samples_are_accepted_and_sorted(inv, tmp_path):
+    r = load_path(inv, write(tmp_path / "s.csv", "ts,gpu_uuid,util\n2026-11-16T00:02:00Z,GPU-a,3\n"
+                                                  "2026-11-16T00:00:00Z,GPU-a,1\n2026-11-16T00:01:00Z,GPU-a,2\n"))
+    assert r.status == "ok"
+    assert inv.execute("SELECT util FROM gpu_samples ORDER BY ts").fetchall() == [(1,), (2,), (3,)]
+
+
+def test_timestamps_are_utc_whatever_the_offset(inv, tmp_path):
+    load_path(inv, write(tmp_path / "s.csv", "ts,gpu_uuid,util\n2026-11-16T01:00:00+01:00,GPU-a,1\n"
+                                              "1794787260,GPU-b,2\n2026-11-16 00:02:00,GPU-a,3\n"))
+    got = inv.execute("SELECT ts FROM gpu_samples ORDER BY ts").fetchall()
+    assert [t for (t,) in got] == [datetime(2026, 11, 16, 0, 0), datetime(2026, 11, 16, 0, 1),
+                                  datetime(2026, 11, 16, 0, 2)]
+
+
+def test_unit_suffixes_convert_and_unknown_units_refuse_the_file(inv, tmp_path):
+    r = load_path(inv, write(tmp_path / "mj.csv", "ts,gpu_uuid,energy_mj,power_kw\n2026-11-16T00:00:00Z,GPU-a,5000,0.7\n"))
+    assert r.status == "ok"
+    assert inv.execute("SELECT energy_j, power_w FROM gpu_samples").fetchall() == [(5.0, 700.0)]
+    before = counts(inv)
+    bad = load_path(inv, write(tmp_path / "btu.csv", "ts,gpu_uuid,util,power_btu\n2026-11-16T00:05:00Z,GPU-a,5,1\n"))
+    assert bad.status == "failed"
+    assert "column 'power_btu' has a unit we do not know" in bad.message and "power_w" in bad.message
+    assert counts(inv) == before
+
+
+def test_implausible_values_name_the_likely_unit_mistake(inv, tmp_path):
+    r = load_path(inv, write(tmp_path / "s.csv", "ts,gpu_uuid,power_w,util\n2026-11-16T00:00:00Z,GPU-a,700000,5\n"
+                                                 "2026-11-16T00:01:00Z,GPU-a,700,250\n"
+                                                 "1794787260000,GPU-a,700,5\n"))
+    reasons = [reason for _, reason in rejects(inv, r.load_id)]
+    assert "mW given as W?" in reasons[0]
+    assert reasons[1] == "util 250.0 is outside 0..100 %"
+    assert "milliseconds given as seconds?" in reasons[2]
+
+
+def test_unknown_model_is_stored_and_flagged_not_dropped(con, tmp_path):
+    r = load_path(con, write(tmp_path / "s.csv", "ts,UUID,Hostname,modelName,util\n"
+                                                 "2026-11-16T00:00:00Z,GPU-new,host9,NVIDIA Z900,55\n"))
+    assert r.status == "ok" and r.domains[0].registered == 1
+    assert con.execute("SELECT g.model, m.model IS NULL FROM gpus g LEFT JOIN gpu_models m USING (model)").fetchall() \
+        == [("NVIDIA Z900", True)]
+    assert con.execute("SELECT count(*) FROM gpu_samples").fetchall() == [(1,)]
+
+
+def test_truncated_csv_rejects_the_cut_line_only(inv, tmp_path):
+    path = write(tmp_path / "s.csv", "ts,gpu_uuid,util,power_w\n2026-11-16T00:00:00Z,GPU-a,5,700\n2026-11-16T00:01:00Z,GPU-a,5")
+    r = load_path(inv, path)
+    assert r.domains[0].loaded == 1
+    assert rejects(inv, r.load_id) == [(3, "truncated last line: expected 4 fields, found 3")]
+
+
+@pytest.mark.parametrize("content, message", [
+    (b"", "empty file"),
+    (b"\xff\xfe\x00garbage,\xff\n", "not UTF-8"),
+    (b"foo,bar\n1,2\n", "cannot tell what these columns hold"),
+    (b"ts,gpu_uuid,util,util\n", "header repeats a column name"),
+])
+def test_unreadable_files_fail_whole_and_change_nothing(inv, tmp_path, content, message):
+    before = counts(inv)
+    path = tmp_path / "bad.csv"
+    path.write_bytes(content)
+    r = load_path(inv, path)
+    assert r.status == "failed" and message in r.message and str(path) in r.message
+    assert counts(inv) == before
+    assert inv.execute("SELECT status FROM ingest_log WHERE load_id = ?", [r.load_id]).fetchall() == [("failed",)]
+
+
+def test_strict_load_is_atomic(inv, tmp_path):
+    before = counts(inv)
+    r = load_path(inv, write(tmp_path / "s.csv", BAD_SAMPLES), strict=True)
+    assert r.status == "failed" and "--strict" in r.message
+    assert counts(inv) == before
+
+
+def test_failure_after_rows_were_staged_rolls_back_everything(con, tmp_path):
+    """A scrape registers GPUs and inserts samples, then fails (strict): no GPU, no sample stays."""
+    scrape = ('DCGM_FI_DEV_POWER_USAGE{gpu="0",UUID="GPU-x",modelName="NVIDIA B200",Hostname="h1"} 500\n'
+              'DCGM_FI_DEV_POWER_USAGE{gpu="1",UUID="GPU-y",modelName="NVIDIA B200",Hostname="h1"} -1\n')
+    r = load_path(con, write(tmp_path / "m.prom", scrape), at=datetime(2026, 11, 16), strict=True)
+    assert r.status == "failed"
+    assert counts(con)["gpus"] == 0 and counts(con)["gpu_samples"] == 0
+
+
+def test_truncated_parquet_fails_cleanly(inv, tmp_path):
+    table = pa.table({"ts": pa.array([datetime(2026, 11, 16)], pa.timestamp("us", tz="UTC")),
+                      "gpu_uuid": ["GPU-a"], "util": pa.array([5.0], pa.float32())})
+    path = tmp_path / "s.parquet"
+    pq.write_table(table, path)
+    path.write_bytes(path.read_bytes()[:-20])
+    before = counts(inv)
+    r = load_path(inv, path)
+    assert r.status == "failed" and "cannot read as Parquet" in r.message
+    assert counts(inv) == before
+
+
+def test_parquet_rejects_name_the_row(inv, tmp_path):
+    table = pa.table({"ts": pa.array([datetime(2026, 11, 16), datetime(2026, 11, 16, 0, 1)], pa.timestamp("us", tz="UTC")),
+                      "gpu_uuid": ["GPU-a", "GPU-a"], "power_w": pa.array([700, -3], pa.float32())})
+    path = tmp_path / "s.parquet"
+    pq.write_table(table, path)
+    r = load_path(inv, path)
+    assert r.domains[0].loaded == 1 and rejects(inv, r.load_id) == [(2, "negative power -3.0 W")]
+
+
+SCRAPE = """# HELP DCGM_FI_DEV_POWER_USAGE Power draw (in W).
+# TYPE DCGM_FI_DEV_POWER_USAGE gauge
+DCGM_FI_DEV_POWER_USAGE{gpu="0",UUID="GPU-s0",pci_bus_id="00000000:1B:00.0",device="nvidia0",modelName="NVIDIA B200",Hostname="dgx-1",DCGM_FI_DRIVER_VERSION="580.65.06"} 812.5
+DCGM_FI_DEV_POWER_USAGE{gpu="1",UUID="GPU-s1",pci_bus_id="00000000:43:00.0",device="nvidia1",modelName="NVIDIA B200",Hostname="dgx-1",DCGM_FI_DRIVER_VERSION="580.65.06"} 640
+# TYPE DCGM_FI_DEV_TOTAL_ENERGY_CONSUMPTION counter
+DCGM_FI_DEV_TOTAL_ENERGY_CONSUMPTION{gpu="0",UUID="GPU-s0",modelName="NVIDIA B200",Hostname="dgx-1"} 123456789
+DCGM_FI_PROF_PIPE_TENSOR_ACTIVE{gpu="0",UUID="GPU-s0",modelName="NVIDIA B200",Hostname="dgx-1"} 0.42
+DCGM_FI_DEV_FB_USED{gpu="0",UUID="GPU-s0"} 1024
+DCGM_FI_DEV_GPU_TEMP{gpu="2",modelName="NVIDIA B200",Hostname="dgx-1"} 40
+DCGM_FI_DEV_GPU_TEMP{gpu="0",UUID="GPU-s0",modelName="NVIDIA B200",Hostname="dgx-1"} 61 oops
+DCGM_FI_DEV_POWER_USAGE{gpu="0",UUID="GPU-s0",pci_bus_id="00000000:1B:00.0",device="nvidia0",modelName="NVIDIA B200",Hostname="dgx-1",DCGM_FI_DRIVER_VERSION="580.65.06"} 813
+"""
+
+
+def test_dcgm_scrape_registers_gpus_and_converts_units(con, tmp_path):
+    at = datetime(2026, 11, 16, 12, 0)
+    r = load_path(con, write(tmp_path / "scrape.prom", SCRAPE), at=at)
+    assert r.status == "partial", r.summary()
+    d = r.domains[0]
+    assert d.registered == 2 and d.loaded == 2
+    rows = con.execute("SELECT g.gpu_uuid, g.hostname, g.gpu_index, g.model, s.ts, s.power_w, s.energy_j, s.tensor_active "
+                       "FROM gpu_samples s JOIN gpus g USING (gpu_id) ORDER BY 1").fetchall()
+    assert rows[0][:5] == ("GPU-s0", "dgx-1", 0, "NVIDIA B200", at)
+    assert rows[0][5] == 812.5 and rows[0][6] == pytest.approx(123456.789) and rows[0][7] == pytest.approx(0.42)
+    got = dict(rejects(con, r.load_id))
+    assert got[9] == "no GPU identity: the series has no UUID label"
+    assert got[10].startswith("cannot read value")
+    assert got[11] == "duplicate series (first at line 3)"
+    assert "--at 2026-11-16 12:00:00 UTC" in r.summary()
+    assert "DCGM_FI_DEV_FB_USED" in r.summary()
+
+
+def test_scrape_without_at_says_which_time_it_used(con, tmp_path):
+    r = load_path(con, write(tmp_path / "scrape.prom", SCRAPE.split("DCGM_FI_DEV_FB_USED")[0]))
+    assert "the file's modification time" in r.summary()
+
+
+def test_mig_scrape_counts_power_once_per_gpu(con, tmp_path):
+    lines = []
+    for inst, act in ((1, 0.2), (2, 0.6)):
+        labels = f'gpu="0",UUID="GPU-m",modelName="NVIDIA B200",Hostname="h",GPU_I_PROFILE="3g.90gb",GPU_I_ID="{inst}"'
+        lines += [f"DCGM_FI_DEV_POWER_USAGE{{{labels}}} 900", f"DCGM_FI_PROF_PIPE_TENSOR_ACTIVE{{{labels}}} {act}"]
+    r = load_path(con, write(tmp_path / "mig.prom", "\n".join(lines) + "\n"), at=datetime(2026, 11, 16))
+    assert r.status == "ok" and "MIG instances found" in r.summary()
+    assert con.execute("SELECT power_w, tensor_active FROM gpu_samples").fetchall() == [(900.0, pytest.approx(0.4))]
+
+
+def test_node_exporter_counters_become_link_samples(con, tmp_path):
+    text = ('node_network_receive_bytes_total{device="eth0",instance="edge-1"} 1.5e+12 1794787200000\n'
+            'node_network_transmit_bytes_total{device="eth0",instance="edge-1"} 7e+11 1794787200000\n'
+            'node_network_speed_bytes{device="eth0",instance="edge-1"} 1.25e+10 1794787200000\n')
+    r = load_path(con, write(tmp_path / "node.prom", text))
+    assert r.status == "ok", r.summary()
+    assert con.execute("SELECT link_name, capacity_gbps FROM links").fetchall() == [("edge-1/eth0", 100.0)]
+    assert con.execute("SELECT ts, rx_bytes, tx_bytes FROM link_samples").fetchall() == \
+        [(datetime(2026, 11, 16, 0, 0), 1_500_000_000_000, 700_000_000_000)]
+
+
+def test_inventory_reload_updates_changed_entries_only(con, tmp_path):
+    load_path(con, write(tmp_path / "g1.csv", INVENTORY))
+    r = load_path(con, write(tmp_path / "g2.csv", INVENTORY.replace("GPU-b,node1,1,r1", "GPU-b,node1,1,r7")))
+    d = r.domains[0]
+    assert (d.loaded, d.updated, d.duplicate) == (0, 1, 1)
+    assert con.execute("SELECT rack FROM gpus WHERE gpu_uuid = 'GPU-b'").fetchall() == [("r7",)]
+
+
+def test_meters_need_a_known_kind_and_samples_a_known_meter(con, tmp_path):
+    r = load_path(con, write(tmp_path / "meters.csv", "meter_id,kind,description\nm1,facility,site\nm2,solar,roof\n"))
+    assert rejects(con, r.load_id) == [(3, "meter kind 'solar' is not one of facility, it, cooling, renewable, reuse")]
+    r = load_path(con, write(tmp_path / "ms.csv", "ts,meter_id,power_kw,energy_kwh\n2026-11-16T00:00:00Z,m1,900,10\n"
+                                                  "2026-11-16T00:00:00Z,m9,900,10\n"))
+    assert r.domains[0].loaded == 1
+    assert rejects(con, r.load_id)[0][1].startswith("unknown meter m9")
+
+
+def test_folder_load_puts_inventory_before_telemetry(con, tmp_path):
+    write(tmp_path / "a_samples.csv", "ts,gpu_uuid,util\n2026-11-16T00:00:00Z,GPU-a,5\n")
+    write(tmp_path / "z_gpus.csv", INVENTORY)
+    from dashboard.ingest import load_paths
+
+    reports = list(load_paths(con, [tmp_path]))
+    assert [r.domains[0].domain for r in reports] == ["gpus", "gpu_samples"]
+    assert all(r.status == "ok" for r in reports)
+
+
+def test_migrations_are_recorded_and_reapplying_is_a_no_op(db_path):
+    c = connect(db_path)
+    versions = c.execute("SELECT version FROM schema_migrations ORDER BY 1").fetchall()
+    c.close()
+    c = connect(db_path)
+    assert c.execute("SELECT version FROM schema_migrations ORDER BY 1").fetchall() == versions
+    assert c.execute("SELECT count(*) FROM gpu_models").fetchall()[0][0] >= 7
