@@ -1,0 +1,162 @@
+"""Named queries against values computed by hand on a tiny fixture; the query loader's rules."""
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from datetime import datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+from dashboard import queries
+from dashboard.config import QUERIES_DIR
+from dashboard.ingest import load_path
+from dashboard.store import connect
+
+from .conftest import write
+
+T0 = datetime(2026, 11, 16, 0, 0)
+T1, T2 = T0 + timedelta(minutes=10), T0 + timedelta(minutes=20)
+END = T2 + timedelta(seconds=1)
+
+
+def iso(t: datetime) -> str:
+    return t.isoformat() + "Z"
+
+
+@pytest.fixture
+def tiny(db_path: Path, tmp_path: Path) -> Path:
+    con = connect(db_path)
+    files = {
+        "gpus.csv": "gpu_uuid,hostname,gpu_index,rack,pod,model\n"
+                    "GPU-a,n1,0,r1,p1,NVIDIA B200\nGPU-b,n1,1,r1,p1,NVIDIA B200\n"
+                    "GPU-c,n2,0,r2,p2,NVIDIA B200\nGPU-d,n2,1,r2,p2,NVIDIA B200\n",
+        "meters.csv": "meter_id,kind,description\nfac,facility,site\nit,it,IT\nren,renewable,PPA\nheat,reuse,district heat\n",
+        "links.csv": "link_id,a_end,b_end,capacity_gbps,carrier,kind\nup,a,b,10,DT,uplink\n",
+        # it resets at T2: its 5 kWh are the energy since the reset
+        "meter_samples.csv": "ts,meter_id,power_kw,energy_kwh\n" + "".join(
+            f"{iso(t)},{m},{p},{e}\n" for m, vals in {
+                "fac": [(700, 100), (720, 112), (740, 124)], "it": [(400, 50), (420, 60), (440, 5)],
+                "ren": [(300, 0), (300, 6), (300, 12)], "heat": [(10, 0), (10, 1.2), (10, 2.4)]}.items()
+            for t, (p, e) in zip((T0, T1, T2), vals)),
+        # 7.5e11 bytes in 600 s = 10 Gbit/s; then a reset: 3.75e11 bytes since = 5 Gbit/s
+        "link_samples.csv": f"ts,link_id,rx_bytes,tx_bytes\n{iso(T0)},up,0,0\n{iso(T1)},up,750000000000,0\n"
+                            f"{iso(T2)},up,375000000000,0\n",
+        "gpu_samples.csv": "ts,gpu_uuid,util,tensor_active,power_w,energy_j,temp_c,xid\n" + "".join(
+            f"{iso(t)},{g},{u},{ta},{p},{e},{tc},{x}\n" for g, rows in {
+                "GPU-a": [(90, 0.5, 800, 0, 60, 0), (90, 0.5, 800, 3.6e6, 60, 79), (90, 0.5, 800, 7.2e6, 60, 0)],
+                "GPU-b": [(80, 0.4, 700, 3.6e6, 90, 0), (80, 0.4, 700, 1.8e6, 91, 0), (80, 0.4, 700, 5.4e6, 88, 0)],
+                "GPU-c": [(30, 0.01, 200, 0, 40, 0)] * 3,
+                "GPU-d": [(60, 0.3, 600, 0, 50, 0)] * 3}.items()
+            for t, (u, ta, p, e, tc, x) in zip((T0, T1, T2), rows)),
+    }
+    for name in ("gpus.csv", "meters.csv", "links.csv", "meter_samples.csv", "link_samples.csv", "gpu_samples.csv"):
+        r = load_path(con, write(tmp_path / name, files[name]))
+        assert r.status == "ok", r.summary()
+    con.close()
+    return db_path
+
+
+def run(db: Path, name: str, **params):
+    con = connect(db, read_only=True)
+    try:
+        return queries.run(con, name, **params).frame
+    finally:
+        con.close()
+
+
+def test_energy_kpis_from_counters_with_resets(tiny):
+    e = run(tiny, "energy_headline", start=T0, end=END).iloc[0]
+    assert e.facility_kwh == pytest.approx(24)
+    assert e.it_kwh == pytest.approx(15)          # 10, then 5 after the reset (not -55)
+    assert e.pue == pytest.approx(1.6)
+    assert e.ref == pytest.approx(0.5)
+    assert e.erf == pytest.approx(0.1)
+    assert e.gpu_kwh == pytest.approx(3.5)        # GPU-a 2 kWh, GPU-b 0.5 after its reset + 1
+    assert e.counter_resets == 2
+    assert e.facility_kw_avg == pytest.approx(720) and e.facility_kw_peak == pytest.approx(740)
+
+
+def test_energy_over_adjacent_ranges_adds_up(tiny):
+    whole = run(tiny, "energy_headline", start=T0, end=END).iloc[0].facility_kwh
+    a = run(tiny, "energy_headline", start=T0, end=T1 + timedelta(seconds=1)).iloc[0].facility_kwh
+    b = run(tiny, "energy_headline", start=T1 + timedelta(seconds=1), end=END).iloc[0].facility_kwh
+    assert (a, b) == (pytest.approx(12), pytest.approx(12)) and a + b == pytest.approx(whole)
+
+
+def test_link_rates_treat_a_counter_reset_as_a_restart(tiny):
+    f = run(tiny, "net_link_utilization", start=T0, end=END, bucket_minutes=10)
+    assert f["bucket"].tolist() == [T1, T2]
+    assert f["rx_gbps"].tolist() == [pytest.approx(10), pytest.approx(5)]
+    assert f["util_pct"].tolist() == [pytest.approx(100), pytest.approx(50)]
+    assert f["resets"].tolist() == [0, 1]
+    s = run(tiny, "net_link_summary", start=T0, end=END).iloc[0]
+    assert s.rx_gbps_avg == pytest.approx(7.5) and s.peak_util_pct == pytest.approx(100)
+    assert s.minutes_above_90pct == pytest.approx(10) and s.rx_tb == pytest.approx(1.125) and s.resets == 1
+
+
+def test_power_by_kind_sums_gpus_once_per_bucket(tiny):
+    f = run(tiny, "energy_power", start=T0, end=END, bucket_minutes=60)
+    kw = dict(zip(f["series"], f["kw"]))
+    assert kw["gpus"] == pytest.approx((800 + 700 + 200 + 600) / 1000)
+    assert kw["facility"] == pytest.approx(720) and kw["it"] == pytest.approx(420)
+
+
+def test_utilization_by_pod(tiny):
+    f = run(tiny, "ops_utilization", start=T0, end=END, bucket_minutes=60)
+    by_pod = f.set_index("pod")
+    assert by_pod.loc["p1", "util_pct"] == pytest.approx(85)
+    assert by_pod.loc["p1", "tensor_active_pct"] == pytest.approx(45)
+    assert by_pod.loc["p2", "tensor_active_pct"] == pytest.approx(15.5)
+    assert by_pod.loc["p2", "gpus"] == 2
+
+
+def test_gpus_needing_attention_named_and_ordered(tiny):
+    f = run(tiny, "ops_worst_gpus", start=T0, end=END, hot_temp_c=85, idle_threshold=0.05, limit=10)
+    assert f[["gpu_uuid", "issue"]].values.tolist() == [
+        ["GPU-a", "XID 79 (fallen off the bus)"],
+        ["GPU-b", "overheating (91.0 degC)"],
+        ["GPU-c", "idle"],
+    ]
+
+
+def test_store_contents_and_inventory(tiny):
+    c = run(tiny, "store_contents").set_index("table_name")
+    assert c.loc["gpu_samples", "rows"] == 12 and c.loc["gpu_samples", "entities"] == 4
+    inv = run(tiny, "fleet_inventory")
+    assert inv[["model", "in_catalog", "gpus", "nodes"]].values.tolist() == [["NVIDIA B200", True, 4, 2]]
+
+
+def all_query_files() -> list[str]:
+    return sorted(str(p.relative_to(QUERIES_DIR).with_suffix("")) for p in QUERIES_DIR.rglob("*.sql")
+                  if p.parent.name != "schema")
+
+
+@pytest.mark.parametrize("name", all_query_files())
+def test_every_query_has_a_header_and_declares_what_it_uses(name):
+    q = queries.load(name)
+    assert q.title and q.returns
+
+
+def test_undeclared_parameter_is_refused(tmp_path):
+    write(tmp_path / "bad.sql", "-- title: t\n-- returns: r\nSELECT $x\n")
+    with pytest.raises(queries.QueryError, match="declared"):
+        queries.load("bad", root=tmp_path)
+
+
+def test_missing_required_parameter_is_named(tiny):
+    con = connect(tiny, read_only=True)
+    with pytest.raises(queries.QueryError, match="parameter start"):
+        queries.run(con, "energy_headline", end=END)
+
+
+def test_cli_prints_the_same_figure_as_the_core(tiny):
+    out = subprocess.run(
+        [sys.executable, "-m", "dashboard.cli", "--db", str(tiny), "query", "energy_headline",
+         "-p", f"start={iso(T0)}", "-p", f"end={END.isoformat()}", "--format", "json"],
+        capture_output=True, text=True, check=True)
+    cli = json.loads(out.stdout)[0]
+    core = run(tiny, "energy_headline", start=T0, end=END).iloc[0]
+    assert cli["pue"] == pytest.approx(core.pue) and cli["it_kwh"] == pytest.approx(core.it_kwh)
+    assert "query `energy_headline`" in out.stderr
