@@ -1,0 +1,112 @@
+"""End to end: the real Streamlit server on 127.0.0.1, every page opened in headless Chromium."""
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+PAGES = {"": "AI factory at a glance", "sovereignty": "Sovereignty", "performance": "Performance",
+         "operations": "Operations", "data": "Data"}
+
+pytestmark = pytest.mark.browser
+
+
+def _require(condition: bool, why: str) -> None:
+    if not condition:
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"{why} (required under CI)")
+        pytest.skip(why)
+
+
+@pytest.fixture(scope="module")
+def server(sample_db: Path, tmp_path_factory):
+    _require(Path(CHROMIUM).exists(), "no Chromium: apt-get install -y chromium")
+    try:
+        import playwright.sync_api  # noqa: F401
+    except ImportError:
+        _require(False, "playwright is not installed: pip install -e '.[test]'")
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    db = tmp_path_factory.mktemp("browser") / "sample.duckdb"
+    shutil.copy(sample_db, db)
+    log = open(db.with_suffix(".log"), "w")
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "streamlit", "run", str(ROOT / "dashboard" / "app.py"),
+         "--server.port", str(port), "--server.address", "127.0.0.1", "--server.headless", "true",
+         "--browser.gatherUsageStats", "false"],
+        env=dict(os.environ, AIFD_DB=str(db)), stdout=log, stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.time() + 60
+    while time.time() < deadline:
+        try:
+            if urllib.request.urlopen(f"{url}/_stcore/health", timeout=2).status == 200:
+                break
+        except OSError:
+            time.sleep(0.3)
+    else:
+        proc.terminate()
+        pytest.fail(f"streamlit did not start: {db.with_suffix('.log').read_text()[-2000:]}")
+    yield url
+    proc.terminate()
+    proc.wait(timeout=20)
+    log.close()
+
+
+@pytest.fixture(scope="module")
+def browser(server):
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=[
+            "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking",
+            "--disable-component-update", "--disable-sync", "--no-first-run"])
+        yield b
+        b.close()
+
+
+def open_page(browser, url: str):
+    page = browser.new_page(viewport={"width": 1400, "height": 2400})
+    errors: list[str] = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.goto(url)
+    page.wait_for_selector('[data-testid="stApp"]', timeout=30_000)
+    page.wait_for_function(
+        "() => document.querySelector('[data-testid=\"stApp\"]')?.dataset?.testScriptState === 'notRunning'",
+        timeout=120_000)
+    return page, errors
+
+
+@pytest.mark.parametrize("path", list(PAGES))
+def test_page_loads_without_errors_and_names_its_queries(browser, server, path):
+    page, errors = open_page(browser, f"{server}/{path}")
+    try:
+        assert page.locator('[data-testid="stException"]').count() == 0, page.locator('[data-testid="stException"]').first.inner_text()
+        assert page.get_by_text("Page not found").count() == 0
+        assert not errors, errors
+        assert page.locator("h1").first.inner_text().startswith(PAGES[path])
+        assert page.get_by_text("query ", exact=False).count() > 0
+        # charts are drawn (Vega embeds a canvas or svg)
+        if path in ("", "operations", "performance"):
+            page.wait_for_selector(".vega-embed", timeout=30_000)
+    finally:
+        page.close()
+
+
+def test_sql_is_one_click_away(browser, server):
+    page, _ = open_page(browser, f"{server}/operations")
+    try:
+        page.get_by_text("SQL · ops_utilization").click()
+        page.get_by_text("time_bucket(to_minutes($bucket_minutes)", exact=False).first.wait_for(timeout=10_000)
+        assert page.get_by_text("aifd query ops_utilization", exact=False).count() > 0
+    finally:
+        page.close()
