@@ -5,13 +5,13 @@ import argparse
 import os
 import subprocess
 import sys
-from datetime import datetime
 from pathlib import Path
 
 import pandas as pd
 
 from . import queries
 from .config import REPO_ROOT, SAMPLE_DIR, load_settings
+from .metrics.common import data_range, settings_params
 from .store import connect
 
 
@@ -45,13 +45,6 @@ def _params(pairs: list[str]) -> dict[str, str]:
     return out
 
 
-def default_range(con) -> tuple[datetime, datetime]:
-    """The stored telemetry's whole range, [first sample, last sample + 1 s)."""
-    from .metrics.common import data_range
-
-    return data_range(con)
-
-
 def cmd_query(args: argparse.Namespace) -> int:
     if not args.name:
         for name in queries.names():
@@ -66,11 +59,9 @@ def cmd_query(args: argparse.Namespace) -> int:
     con = connect(args.db, read_only=True)
     params = _params(args.param)
     if any(p.name in ("start", "end") for p in q.params) and not ("start" in params and "end" in params):
-        start, end = default_range(con)
+        start, end = data_range(con)  # the whole stored range
         params.setdefault("start", start.isoformat())
         params.setdefault("end", end.isoformat())
-    from .metrics.common import settings_params
-
     for k, v in settings_params(load_settings()).items():
         params.setdefault(k, v)
     result = queries.run(con, args.name, **params)

@@ -11,7 +11,6 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any, Iterator
 
-import altair as alt
 import duckdb
 import pandas as pd
 import streamlit as st
@@ -146,24 +145,6 @@ def fmt(value: float | None, unit: str = "", digits: int = 3) -> str:
     if value is None or pd.isna(value):
         return "n/a"
     return f"{value:,.{digits}g}{' ' + unit if unit else ''}"
-
-
-def line_chart(frame: pd.DataFrame, x: str, y: str | list[str], title: str, y_title: str,
-               color_title: str = "series", rule: float | None = None, rule_label: str = "") -> alt.Chart:
-    ys = [y] if isinstance(y, str) else y
-    long = frame.melt(id_vars=[x], value_vars=ys, var_name=color_title, value_name=y_title)
-    chart = alt.Chart(long).mark_line().encode(
-        x=alt.X(f"{x}:T", title=f"{x} (UTC)"),
-        y=alt.Y(f"{y_title}:Q", title=y_title),
-        color=alt.Color(f"{color_title}:N", legend=alt.Legend(orient="bottom")),
-        tooltip=[alt.Tooltip(f"{x}:T", format="%Y-%m-%d %H:%M"), f"{color_title}:N",
-                 alt.Tooltip(f"{y_title}:Q", format=",.4g")],
-    )
-    if rule is not None:
-        rl = alt.Chart(pd.DataFrame({"v": [rule], "label": [rule_label]}))
-        chart = chart + rl.mark_rule(strokeDash=[6, 4], color="#d62728").encode(y="v:Q") \
-            + rl.mark_text(align="left", dx=4, dy=-6, color="#d62728").encode(y="v:Q", text="label:N", x=alt.value(0))
-    return chart.properties(title=title, height=280)
 
 
 def page_header(title: str, subtitle: str) -> None:

@@ -1,9 +1,7 @@
 """File ingest: each format, each kind of bad input, idempotency and atomicity, on real DuckDB files."""
 from __future__ import annotations
 
-import gzip
 from datetime import datetime
-from pathlib import Path
 
 import pyarrow as pa
 import pyarrow.parquet as pq
