@@ -1,0 +1,217 @@
+"""Vendor-dependency records: vendors (with headquarters and ultimate parent) and stack components.
+
+Both are ordinary domains: a CSV whose header has ``vendor_id`` and ``hq_country`` is a vendor
+list; one with ``component_id`` and ``vendor_id`` is a component list. Rows are staged and checked
+in SQL (``queries/ingest/vendors_check.sql``, ``components_check.sql``); bad country codes, unknown
+vendors and missing required fields go to ``rejects`` with their line and reason.
+
+YAML files (``.yaml``/``.yml``) plug in through ``files.SNIFFERS``/``files.READERS``::
+
+    snapshot_date: 2026-11-01        # default for components that do not give their own
+    vendors:
+      - {vendor_id: mellanox, name: Mellanox Technologies, hq_country: IL,
+         parent: NVIDIA Corporation, parent_country: US}
+    components:
+      - {component_id: ib-switch, name: Quantum-X800, layer: networking, vendor_id: mellanox,
+         criticality: 5, annual_spend_eur: 12000000}
+
+Vendors load before components (they come first in the file, and ``register`` puts the vendor
+domain before the component domain, so a folder load reads vendor files first).
+"""
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Any, Iterator
+
+import duckdb
+import pyarrow as pa
+import yaml
+
+from . import files
+from .domains import Column, Domain, register
+from .files import Staged
+from .staging import FileError, detect
+
+VENDORS = Domain(
+    "vendors",
+    "Vendors with headquarters country and ultimate parent (ISO 3166-1 alpha-2 codes)",
+    (
+        Column("vendor_id", "VARCHAR", "short stable id, referenced by components"),
+        Column("name", "VARCHAR", "legal or trading name"),
+        Column("hq_country", "VARCHAR", "headquarters, ISO 3166-1 alpha-2"),
+        Column("parent", "VARCHAR", "ultimate parent company; blank: independent"),
+        Column("parent_country", "VARCHAR", "ultimate parent's country, ISO 3166-1 alpha-2"),
+        Column("notes", "VARCHAR", "ownership facts and their source"),
+    ),
+    required=frozenset({"vendor_id", "hq_country"}),
+    aliases={
+        "vendor": ("vendor_id", 1.0), "vendor_name": ("name", 1.0),
+        "hq": ("hq_country", 1.0), "country": ("hq_country", 1.0), "headquarters": ("hq_country", 1.0),
+        "headquarters_country": ("hq_country", 1.0),
+        "ultimate_parent": ("parent", 1.0), "parent_company": ("parent", 1.0),
+        "ultimate_parent_country": ("parent_country", 1.0),
+    },
+    timeseries=False,
+)
+
+COMPONENTS = Domain(
+    "components",
+    "Stack components per snapshot date: layer, vendor, spend, criticality, alternatives, kill switches",
+    (
+        Column("snapshot_date", "DATE", "the record describes the component as of this date"),
+        Column("component_id", "VARCHAR", "stable id across snapshots"),
+        Column("name", "VARCHAR"),
+        Column("layer", "VARCHAR", "facility_energy, silicon, systems, networking, storage, firmware, "
+                                   "operating_system, orchestration, ai_frameworks, models, services_operations"),
+        Column("vendor_id", "VARCHAR", "a stored vendor"),
+        Column("vendor_name", "VARCHAR", "informational only; the vendor is vendor_id"),
+        Column("quantity", "DOUBLE", "units, licences, seats"),
+        Column("annual_spend_eur", "DOUBLE", "EUR per year (capex annualised + opex)"),
+        Column("criticality", "INTEGER", "1 (nice to have) .. 5 (the site stops without it)"),
+        Column("open_source", "BOOLEAN"),
+        Column("export_controlled", "BOOLEAN"),
+        Column("licence_server", "BOOLEAN", "stops without the vendor's licence server"),
+        Column("cloud_connection", "BOOLEAN", "stops without the vendor's cloud service"),
+        Column("alternative", "VARCHAR", "an EU or open alternative that exists; blank: none"),
+        Column("alternative_vendor_id", "VARCHAR", "the alternative's vendor (a stored vendor)"),
+        Column("alternative_open_source", "BOOLEAN", "the alternative is open source"),
+        Column("alternative_spend_eur", "DOUBLE", "EUR per year after switching"),
+        Column("switch_cost_eur", "DOUBLE", "one-off cost of switching, EUR"),
+        Column("retired", "BOOLEAN", "true: gone from the stack as of snapshot_date"),
+        Column("source", "VARCHAR", "where the record came from (set by the SBOM reader)"),
+        Column("notes", "VARCHAR"),
+    ),
+    required=frozenset({"component_id", "vendor_id"}),
+    aliases={
+        "snapshot": ("snapshot_date", 1.0), "as_of": ("snapshot_date", 1.0), "date": ("snapshot_date", 1.0),
+        "component": ("component_id", 1.0), "component_name": ("name", 1.0),
+        "vendor": ("vendor_id", 1.0), "qty": ("quantity", 1.0),
+        "annual_spend": ("annual_spend_eur", 1.0), "spend_eur": ("annual_spend_eur", 1.0),
+        "annual_spend_keur": ("annual_spend_eur", 1e3), "annual_spend_meur": ("annual_spend_eur", 1e6),
+        "license_server": ("licence_server", 1.0), "cloud_dependency": ("cloud_connection", 1.0),
+        "eu_alternative": ("alternative", 1.0), "open_alternative": ("alternative", 1.0),
+        "alternative_vendor": ("alternative_vendor_id", 1.0),
+        "switch_cost_keur": ("switch_cost_eur", 1e3), "switch_cost_meur": ("switch_cost_eur", 1e6),
+    },
+    timeseries=False,
+)
+
+
+# --- YAML ---------------------------------------------------------------------------------
+
+def sniff_yaml(path: Path) -> str | None:
+    return "sov_yaml" if path.suffix.lower() in (".yaml", ".yml") else None
+
+
+def _text(value: Any) -> str | None:
+    if value is None:
+        return None
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (dt.date, dt.datetime)):
+        return value.isoformat()
+    if isinstance(value, (list, dict)):
+        raise TypeError(f"a list or mapping where a single value belongs: {value!r}")
+    return str(value)
+
+
+def register_rows(con: duckdb.DuckDBPyConnection, table: str, rows: list[tuple[int, dict[str, Any]]],
+                  headers: list[str]) -> None:
+    """Rows (line, {header: value}) as temp table ``table`` of text columns, and view ``src`` on it."""
+    data = {"line": pa.array([ln for ln, _ in rows], type=pa.int64())}
+    for h in headers:
+        data[h] = pa.array([_text(r.get(h)) for _, r in rows], type=pa.string())
+    arrow = pa.table(data)
+    con.register("sov_rows_arrow", arrow)
+    try:
+        con.execute(f"CREATE OR REPLACE TEMP TABLE {table} AS SELECT * FROM sov_rows_arrow")
+    finally:
+        con.unregister("sov_rows_arrow")
+    con.execute(f"CREATE OR REPLACE TEMP VIEW src AS SELECT * FROM {table}")
+
+
+def _sequence_lines(node: yaml.Node, key: str) -> list[int]:
+    """1-based line of each item of the top-level sequence ``key`` (or of the document)."""
+    if isinstance(node, yaml.SequenceNode):
+        return [item.start_mark.line + 1 for item in node.value]
+    if isinstance(node, yaml.MappingNode):
+        for k, v in node.value:
+            if getattr(k, "value", None) == key and isinstance(v, yaml.SequenceNode):
+                return [item.start_mark.line + 1 for item in v.value]
+    return []
+
+
+def read_yaml(con: duckdb.DuckDBPyConnection, path: Path, kind: str | None,
+              progress=None) -> Iterator[Staged]:
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except UnicodeDecodeError as e:
+        raise FileError(f"{path}: not UTF-8 text ({e.reason})") from None
+    try:
+        doc = yaml.safe_load(text)
+        node = yaml.compose(text, Loader=yaml.SafeLoader)
+    except yaml.YAMLError as e:
+        raise FileError(f"{path}: not valid YAML: {e}") from None
+    if isinstance(doc, list):
+        sections = [(kind, None, doc)]
+        default_snapshot = None
+    elif isinstance(doc, dict):
+        unknown = set(doc) - {"vendors", "components", "snapshot_date"}
+        if unknown:
+            raise FileError(f"{path}: unknown top-level keys {', '.join(sorted(map(str, unknown)))}; "
+                            "expected vendors, components and optionally snapshot_date")
+        default_snapshot = doc.get("snapshot_date")
+        sections = [(name, name, doc[name]) for name in ("vendors", "components") if doc.get(name)]
+        if kind:
+            sections = [s for s in sections if s[0] == kind]
+    else:
+        raise FileError(f"{path}: expected a mapping with vendors/components lists, or a list of records")
+    if not sections:
+        raise FileError(f"{path}: no vendors or components in the file")
+    for section_kind, key, items in sections:
+        if not isinstance(items, list):
+            raise FileError(f"{path}: {key or 'the document'} must be a list of records")
+        lines = _sequence_lines(node, key or "")
+        rows: list[tuple[int, dict[str, Any]]] = []
+        pre: list[tuple[int, str, str, str]] = []
+        headers: list[str] = []
+        for i, item in enumerate(items):
+            line = lines[i] if i < len(lines) else i + 1
+            if not isinstance(item, dict):
+                pre.append((line, "", "a record must be a mapping of field: value", repr(item)))
+                continue
+            item = {str(k): v for k, v in item.items()}
+            if default_snapshot is not None and section_kind == "components":
+                item.setdefault("snapshot_date", default_snapshot)
+            bad = [k for k, v in item.items() if isinstance(v, (list, dict))]
+            if bad:
+                pre.append((line, str(item.get("component_id") or item.get("vendor_id") or ""),
+                            f"{', '.join(bad)}: a list or mapping where a single value belongs", repr(item)))
+                continue
+            for k in item:
+                if k not in headers:
+                    headers.append(k)
+            rows.append((line, item))
+        if not headers:
+            raise FileError(f"{path}: {key or 'the document'} holds no records")
+        domain, mapping = detect(headers, f"{path} ({key or 'records'})", section_kind)
+        staged = Staged(domain, mapping, pre_rejects=pre)
+        ignored = [h for h in headers if h not in mapping]
+        if ignored:
+            staged.warnings.append(f"ignored fields: {', '.join(ignored)}")
+        register_rows(con, "sov_yaml_rows", rows, headers)
+        yield staged
+
+
+def install() -> None:
+    """Register the domains (vendors before components) and the YAML reader. Idempotent."""
+    register(VENDORS)
+    register(COMPONENTS)
+    if sniff_yaml not in files.SNIFFERS:
+        files.SNIFFERS.append(sniff_yaml)
+    files.READERS["sov_yaml"] = read_yaml
+    files.EXTENSIONS.update({".yaml", ".yml"})
+
+
+install()

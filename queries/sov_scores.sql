@@ -1,0 +1,80 @@
+-- title: Sovereignty scores, stored stack against a what-if scenario
+-- returns: one row per score: score (name), label, formula, baseline (ratio 0..1, the stored stack), scenario (ratio 0..1, with the substitutions applied), delta (scenario - baseline, ratio); stored records are not changed
+-- param: snapshot DATE = NULL: the stack as of this date; NULL: the latest snapshot
+-- param: swaps VARCHAR = []: JSON list of substitutions [{"component_id": ..., "vendor_id": ... (the alternative's vendor), optional "annual_spend_eur", "open_source", "licence_server", "cloud_connection"}]; a substituted component takes the new vendor's jurisdictions, its spend if given (else keeps its own), and the flags given (else false)
+-- formula: US = ultimate parent in US (HQ view: headquarters in US); w = criticality 1..5; hard lock-in = US and not open source and no EU or open alternative (a substituted component: US and not open source); kill switch = US and needs a licence server or cloud connection
+WITH cur AS (SELECT max(as_of) AS d FROM sov_stack WHERE $snapshot IS NULL OR as_of <= $snapshot),
+base AS (SELECT * FROM sov_stack WHERE as_of = (SELECT d FROM cur)),
+swaps_raw AS (SELECT unnest(CAST(json($swaps) AS JSON[])) AS s),
+swaps AS (
+    SELECT s->>'component_id' AS component_id, s->>'vendor_id' AS vendor_id,
+           TRY_CAST(s->>'annual_spend_eur' AS DOUBLE) AS spend_eur,
+           coalesce(TRY_CAST(s->>'open_source' AS BOOLEAN), false) AS open_source,
+           coalesce(TRY_CAST(s->>'licence_server' AS BOOLEAN), false)
+               OR coalesce(TRY_CAST(s->>'cloud_connection' AS BOOLEAN), false) AS needs_vendor_service
+    FROM swaps_raw
+),
+swaps_checked AS (
+    SELECT sw.*, v.hq_country, coalesce(v.parent_country, v.hq_country) AS control_country,
+           CASE WHEN v.vendor_id IS NULL THEN error('what-if: unknown vendor ' || coalesce(sw.vendor_id, '(none)'))
+                WHEN b.component_id IS NULL THEN error('what-if: no component ' || coalesce(sw.component_id, '(none)') || ' in the stack')
+           END AS invalid
+    FROM swaps sw
+    LEFT JOIN vendors v ON v.vendor_id = sw.vendor_id
+    LEFT JOIN base b ON b.component_id = sw.component_id
+),
+stacks AS (
+    SELECT 'baseline' AS view, criticality, spend_eur, us_parent, us_hq,
+           us_parent AND NOT open_source AND alternative IS NULL AS hard_lockin,
+           us_parent AND needs_vendor_service AS kill_switch
+    FROM base
+    UNION ALL
+    SELECT 'scenario', b.criticality,
+           CASE WHEN sw.component_id IS NULL THEN b.spend_eur ELSE coalesce(sw.spend_eur, b.spend_eur) END,
+           CASE WHEN sw.component_id IS NULL THEN b.us_parent ELSE sw.control_country = 'US' END,
+           CASE WHEN sw.component_id IS NULL THEN b.us_hq ELSE sw.hq_country = 'US' END,
+           CASE WHEN sw.component_id IS NULL THEN b.us_parent AND NOT b.open_source AND b.alternative IS NULL
+                ELSE sw.control_country = 'US' AND NOT sw.open_source AND sw.invalid IS NULL END,
+           CASE WHEN sw.component_id IS NULL THEN b.us_parent AND b.needs_vendor_service
+                ELSE sw.control_country = 'US' AND sw.needs_vendor_service END
+    FROM base b
+    LEFT JOIN (SELECT * FROM swaps_checked QUALIFY row_number() OVER (PARTITION BY component_id) = 1) sw
+        ON sw.component_id = b.component_id
+),
+agg AS (
+    SELECT view,
+           avg(us_parent::INTEGER) AS us_share_count,
+           sum(spend_eur) FILTER (WHERE us_parent) / nullif(sum(spend_eur), 0) AS us_share_spend,
+           sum(criticality) FILTER (WHERE us_parent) / nullif(sum(criticality), 0) AS us_share_critical,
+           avg(us_hq::INTEGER) AS us_share_count_hq,
+           sum(spend_eur) FILTER (WHERE us_hq) / nullif(sum(spend_eur), 0) AS us_share_spend_hq,
+           sum(criticality) FILTER (WHERE us_hq) / nullif(sum(criticality), 0) AS us_share_critical_hq,
+           sum(criticality) FILTER (WHERE hard_lockin) / nullif(sum(criticality), 0) AS hard_lockin_share,
+           sum(criticality) FILTER (WHERE kill_switch) / nullif(sum(criticality), 0) AS kill_switch_share
+    FROM stacks
+    GROUP BY view
+),
+long AS (
+    UNPIVOT agg ON us_share_count, us_share_spend, us_share_critical, us_share_count_hq,
+                   us_share_spend_hq, us_share_critical_hq, hard_lockin_share, kill_switch_share
+    INTO NAME score VALUE value
+),
+meta(ord, score, label, formula) AS (VALUES
+    (1, 'us_share_count', 'US-controlled, by count', 'N(US) / N'),
+    (2, 'us_share_spend', 'US-controlled, by spend', 'Σ spend·[US] / Σ spend'),
+    (3, 'us_share_critical', 'US-controlled, criticality-weighted', 'Σ w·[US] / Σ w'),
+    (4, 'us_share_count_hq', 'US-headquartered, by count', 'N(US HQ) / N'),
+    (5, 'us_share_spend_hq', 'US-headquartered, by spend', 'Σ spend·[US HQ] / Σ spend'),
+    (6, 'us_share_critical_hq', 'US-headquartered, criticality-weighted', 'Σ w·[US HQ] / Σ w'),
+    (7, 'hard_lockin_share', 'Hard lock-in', 'Σ w·[US ∧ ¬open source ∧ no EU/open alternative] / Σ w'),
+    (8, 'kill_switch_share', 'Kill switch', 'Σ w·[US ∧ (licence server ∨ cloud connection)] / Σ w')
+)
+SELECT m.score, m.label, m.formula,
+       coalesce(max(l.value) FILTER (WHERE l.view = 'baseline'), 0) AS baseline,
+       coalesce(max(l.value) FILTER (WHERE l.view = 'scenario'), 0) AS scenario,
+       coalesce(max(l.value) FILTER (WHERE l.view = 'scenario'), 0)
+           - coalesce(max(l.value) FILTER (WHERE l.view = 'baseline'), 0) AS delta
+FROM meta m
+LEFT JOIN long l ON l.score = m.score
+GROUP BY m.ord, m.score, m.label, m.formula
+ORDER BY m.ord
