@@ -1,0 +1,46 @@
+-- title: Delivered FLOPS over time (estimate from activity counters), against nameplate and GPU_UTIL
+-- returns: one row per time bucket: bucket (UTC, bucket start), delivered_tflops (TFLOPS, estimate: per GPU the bucket mean of activity × min(SM clock / max boost, 1) × dense peak at the precision, summed over GPUs), peak_tflops (TFLOPS, dense nameplate of the GPUs counted in delivered_tflops), mfu (ratio 0..1, delivered / peak), mfu_pct (%, mfu × 100, to chart next to the other percentages), util_pct (%, mean DCGM_FI_DEV_GPU_UTIL: a kernel was running), tensor_active_pct (%, mean DCGM_FI_PROF_PIPE_TENSOR_ACTIVE × 100), gpus_reporting (GPUs with a sample in the bucket), gpus_without_counters (reporting GPUs without the activity counter for the precision: not counted, not zero), gpus_peak_unknown (reporting GPUs whose model has no catalog peak at the precision)
+-- param: start TIMESTAMP: start of the range, UTC, inclusive
+-- param: end TIMESTAMP: end of the range, UTC, exclusive
+-- param: bucket_minutes INTEGER = 60: bucket width in minutes
+-- param: precision VARCHAR = bf16: numeric precision the work runs at (fp64, tf32, bf16, fp8, fp4); fp64 uses the FP64-pipe counter, the others the tensor-pipe counter
+--
+-- Delivered FLOPS are an estimate (REFERENCE.md "Delivered FLOPS from counters", arXiv 2605.20799):
+-- activity × clock factor × dense peak. The clock factor is 1 where the catalog has no max boost
+-- clock or the sample has no SM clock.
+WITH prm AS (
+    SELECT CASE WHEN lower($precision) IN ('fp64', 'tf32', 'bf16', 'fp8', 'fp4') THEN lower($precision)
+                ELSE error('precision must be one of fp64, tf32, bf16, fp8, fp4, not ' || $precision) END AS p
+),
+g AS (
+    SELECT g.gpu_id, m.max_boost_mhz,
+           CASE prm.p WHEN 'fp64' THEN m.fp64_tflops WHEN 'tf32' THEN m.tf32_tflops
+                      WHEN 'bf16' THEN m.bf16_tflops WHEN 'fp8' THEN m.fp8_tflops
+                      WHEN 'fp4' THEN m.fp4_tflops END AS peak
+    FROM gpus g LEFT JOIN gpu_models m ON m.model = g.model, prm
+),
+per_gpu AS (
+    SELECT time_bucket(to_minutes($bucket_minutes), s.ts) AS bucket, s.gpu_id, g.peak,
+           avg(CASE WHEN prm.p = 'fp64' THEN s.fp64_active ELSE s.tensor_active END
+               * CASE WHEN g.max_boost_mhz > 0 AND s.sm_clock_mhz IS NOT NULL
+                      THEN least(s.sm_clock_mhz / g.max_boost_mhz, 1.0) ELSE 1.0 END) AS act_eff,
+           count(CASE WHEN prm.p = 'fp64' THEN s.fp64_active ELSE s.tensor_active END) AS n_act,
+           avg(s.util) AS util,
+           avg(s.tensor_active) AS tensor_active
+    FROM gpu_samples s JOIN g USING (gpu_id), prm
+    WHERE s.ts >= $start AND s.ts < $end
+    GROUP BY ALL
+)
+SELECT bucket,
+       sum(act_eff * peak) AS delivered_tflops,
+       sum(peak) FILTER (WHERE n_act > 0) AS peak_tflops,
+       sum(act_eff * peak) / nullif(sum(peak) FILTER (WHERE n_act > 0), 0) AS mfu,
+       100 * sum(act_eff * peak) / nullif(sum(peak) FILTER (WHERE n_act > 0), 0) AS mfu_pct,
+       avg(util) AS util_pct,
+       100 * avg(tensor_active) AS tensor_active_pct,
+       count(*) AS gpus_reporting,
+       count(*) FILTER (WHERE n_act = 0) AS gpus_without_counters,
+       count(*) FILTER (WHERE peak IS NULL) AS gpus_peak_unknown
+FROM per_gpu
+GROUP BY bucket
+ORDER BY bucket
