@@ -94,6 +94,9 @@ def test_page_loads_without_errors_and_names_its_queries(browser, server, path):
         assert page.get_by_text("Page not found").count() == 0
         assert not errors, errors
         assert page.locator("h1").first.inner_text().startswith(PAGES[path])
+        # the page ran inside app.py's navigation (wide layout, grouped menu), not as a bare script
+        nav = page.locator('[data-testid="stSidebarNav"]').inner_text()
+        assert "Executives" in nav and "Auditors" in nav, nav
         assert page.get_by_text("query ", exact=False).count() > 0
         # charts are drawn (Vega embeds a canvas or svg)
         if path in ("", "operations", "performance"):
