@@ -22,16 +22,18 @@ g AS (
                       WHEN 'fp4' THEN m.fp4_tflops END AS peak
     FROM gpus g LEFT JOIN gpu_models m ON m.model = g.model, prm
 ),
-s AS (
+s AS MATERIALIZED (
     SELECT s.gpu_id, s.ts, s.util, s.tensor_active, s.temp_c, coalesce(s.xid, 0) AS xid,
            CASE WHEN prm.p = 'fp64' THEN s.fp64_active ELSE s.tensor_active END AS act,
            CASE WHEN prm.p = 'fp64' THEN s.fp64_active ELSE s.tensor_active END
              * CASE WHEN g.max_boost_mhz > 0 AND s.sm_clock_mhz IS NOT NULL
                     THEN least(s.sm_clock_mhz / g.max_boost_mhz, 1.0) ELSE 1.0 END AS act_eff,
            greatest(s.tensor_active, s.fp64_active) < $idle_threshold AS idle,
-           epoch(s.ts) - epoch(lag(s.ts) OVER (PARTITION BY s.gpu_id ORDER BY s.ts)) AS dt
+           lag(greatest(s.tensor_active, s.fp64_active) < $idle_threshold) OVER w AS prev_idle,
+           epoch(s.ts) - epoch(lag(s.ts) OVER w) AS dt
     FROM gpu_samples s JOIN g USING (gpu_id), prm
     WHERE s.ts >= $start AND s.ts < $end
+    WINDOW w AS (PARTITION BY s.gpu_id ORDER BY s.ts)
 ),
 -- delivered series, exactly as perf_delivered
 per_gpu_bucket AS (
@@ -52,22 +54,21 @@ per_gpu AS (
     FROM s GROUP BY gpu_id
 ),
 -- idle rule, exactly as perf_idle_gpus
-runs AS (
-    SELECT s.gpu_id, s.ts, coalesce(s.idle, false) AS idle, p.step_s,
-           coalesce(s.idle, false)
-             AND NOT coalesce(lag(s.idle) OVER w AND s.dt <= 2 * p.step_s, false) AS starts_run
+idle_rows AS (
+    SELECT s.gpu_id, s.ts, p.step_s,
+           NOT coalesce(s.prev_idle AND s.dt <= 2 * p.step_s, false) AS starts_run
     FROM s JOIN per_gpu p USING (gpu_id)
-    WINDOW w AS (PARTITION BY s.gpu_id ORDER BY s.ts)
+    WHERE s.idle
 ),
 numbered AS (
     SELECT *, sum(starts_run::INTEGER) OVER (PARTITION BY gpu_id ORDER BY ts
                                              ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS run_no
-    FROM runs
+    FROM idle_rows
 ),
 islands AS (
     SELECT gpu_id, run_no, max(ts) AS last_idle_ts,
            (epoch(max(ts)) - epoch(min(ts)) + any_value(step_s)) / 60.0 AS minutes
-    FROM numbered WHERE idle GROUP BY gpu_id, run_no
+    FROM numbered GROUP BY gpu_id, run_no
 ),
 idle AS (
     SELECT i.gpu_id, g.peak,

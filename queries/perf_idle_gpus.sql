@@ -24,34 +24,35 @@ g AS (
                       WHEN 'fp4' THEN m.fp4_tflops END AS peak
     FROM gpus g LEFT JOIN gpu_models m ON m.model = g.model, prm
 ),
-s AS (
+s AS MATERIALIZED (
     SELECT gpu_id, ts,
            greatest(tensor_active, fp64_active) < $idle_threshold AS idle,
-           epoch(ts) - epoch(lag(ts) OVER (PARTITION BY gpu_id ORDER BY ts)) AS dt
+           lag(greatest(tensor_active, fp64_active) < $idle_threshold) OVER w AS prev_idle,
+           epoch(ts) - epoch(lag(ts) OVER w) AS dt
     FROM gpu_samples
     WHERE ts >= $start AND ts < $end
+    WINDOW w AS (PARTITION BY gpu_id ORDER BY ts)
 ),
 step AS (
     SELECT gpu_id, coalesce(median(dt), 0) AS step_s, count(*) AS n, max(ts) AS last_ts
     FROM s GROUP BY gpu_id
 ),
-runs AS (
-    SELECT s.gpu_id, s.ts, coalesce(s.idle, false) AS idle, st.step_s,
-           coalesce(s.idle, false)
-             AND NOT coalesce(lag(s.idle) OVER w AND s.dt <= 2 * st.step_s, false) AS starts_run
+-- idle samples only; a run starts where the sample before was not idle (or unknown) or is too far back
+idle_rows AS (
+    SELECT s.gpu_id, s.ts, st.step_s,
+           NOT coalesce(s.prev_idle AND s.dt <= 2 * st.step_s, false) AS starts_run
     FROM s JOIN step st USING (gpu_id)
-    WINDOW w AS (PARTITION BY s.gpu_id ORDER BY s.ts)
+    WHERE s.idle
 ),
 numbered AS (
     SELECT *, sum(starts_run::INTEGER) OVER (PARTITION BY gpu_id ORDER BY ts
                                              ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS run_no
-    FROM runs
+    FROM idle_rows
 ),
 islands AS (
     SELECT gpu_id, run_no, min(ts) AS run_from, max(ts) AS last_idle_ts,
            (epoch(max(ts)) - epoch(min(ts)) + any_value(step_s)) / 60.0 AS minutes
     FROM numbered
-    WHERE idle
     GROUP BY gpu_id, run_no
 ),
 per_gpu AS (

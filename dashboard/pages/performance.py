@@ -113,7 +113,7 @@ ui.metric(c[2], "Model-FLOPS utilization (est.)", pct(h.mfu), head,
 c = st.columns(3)
 ui.metric(c[0], "Best bucket (estimate)", ui.fmt_flops(h.delivered_max_tflops), head,
           help=f"Highest {bucket}-minute mean in the range.")
-ui.metric(c[1], "GPU_UTIL (busy) / tensor active", f"{h.util_pct:.0f} % / {h.tensor_active_pct:.0f} %", head,
+ui.metric(c[1], "GPU_UTIL (busy) / tensor active", f"{ui.fmt(h.util_pct, '%', 2)} / {ui.fmt(h.tensor_active_pct, '%', 2)}", head,
           help="DCGM_FI_DEV_GPU_UTIL says a kernel was running; tensor-pipe activity says how much "
                "of the math units did work. The gap is busy but not useful.")
 ui.metric(c[2], "Idle / unhealthy GPUs", f"{int(h.idle_gpus):,} / {int(h.unhealthy_gpus):,}", head,
@@ -254,14 +254,33 @@ else:
 where = " / ".join(x for x in (pod, rack, node) if x != ALL) or "the fleet"
 st.markdown(f"**{where}**: " + {"perf_pods": "pods", "perf_racks": "racks", "perf_nodes": "nodes",
                                 "perf_gpus": "GPUs"}[level.name])
-st.dataframe(level.frame, hide_index=True, width="stretch", column_config=tflops_table_cols())
+FIGURES = ["delivered_tflops", "mfu", "util_pct", "tensor_active_pct", "peak_tflops"]
+ORDER = {
+    "perf_pods": ["pod", *FIGURES, "gpus", "gpus_reporting", "gpus_without_counters", "gpus_peak_unknown",
+                  "power_kw", "max_temp_c", "xid_gpus", "hot_gpus"],
+    "perf_racks": ["rack", *FIGURES, "gpus", "gpus_reporting", "gpus_without_counters", "gpus_peak_unknown",
+                   "power_kw", "max_temp_c", "xid_gpus", "hot_gpus"],
+    "perf_nodes": ["hostname", *FIGURES, "gpus", "gpus_reporting", "gpus_without_counters",
+                   "gpus_peak_unknown", "power_kw", "max_temp_c", "xid_gpus", "hot_gpus"],
+    "perf_gpus": ["gpu_index", "status", *FIGURES, "fp64_active_pct", "clock_factor", "sm_clock_mhz", "power_w",
+                  "max_temp_c", "hot_samples", "xid_codes", "gpu_uuid", "model", "samples"],
+}[level.name]
+st.dataframe(level.frame, hide_index=True, width="stretch", column_order=ORDER, column_config=tflops_table_cols())
 ui.provenance(level)
 
 if gpu != ALL:
     ser = ui.run("perf_gpu_series", start=start, end=end, precision=precision, gpu_uuid=gpu,
                  bucket_minutes=bucket)
     gf = utc(ser.frame, "bucket")
-    st.markdown(f"**GPU `{gpu}`** ({node}), {bucket}-minute buckets")
+    status = gpus.frame.set_index("gpu_uuid").loc[gpu, "status"]
+    st.markdown(f"**GPU `{gpu}`** ({node}), {bucket}-minute buckets · status: {status}")
+    if status == "peak unknown":
+        st.info("This GPU's model has no catalog peak at this precision: its telemetry is shown, its "
+                "delivered FLOPS cannot be estimated. Add the model to the catalog (queries/reference/"
+                "gpu_models.csv columns) with `aifd ingest`.")
+    elif status == "no profiling counters":
+        st.info("This GPU does not report DCGM_FI_PROF_PIPE_TENSOR_ACTIVE / _FP64_ACTIVE: delivered FLOPS "
+                "are unknown (not zero). Enable the profiling fields in dcgm-exporter's counter list.")
     g1, g2 = st.columns(2)
     with g1:
         gl = gf.melt(id_vars=["bucket"], value_vars=["delivered_tflops", "peak_tflops"], var_name="series",
