@@ -1,8 +1,8 @@
 -- title: Stack components with their jurisdictions (drill-down)
--- returns: one row per component in the stack as of the snapshot: layer (label), layer_code, component_id, name, vendor, hq_country, ultimate_parent, control_country (ISO 3166-1 alpha-2), us_controlled, us_headquartered (booleans), quantity, spend_eur (EUR per year), criticality (1..5), open_source, export_controlled, licence_server, cloud_connection (booleans), alternative, alternative_vendor_id, alternative_open_source (boolean), alternative_spend_eur (EUR per year), switch_cost_eur (EUR), hard_lockin, kill_switch (booleans), recorded_on (date of the record in force), source, notes
+-- returns: one row per component in the stack as of the snapshot: layer (label), layer_code, component_id, name, vendor_id, vendor, hq_country, ultimate_parent, control_country (ISO 3166-1 alpha-2), us_controlled, us_headquartered (booleans), quantity, spend_eur (EUR per year), criticality (1..5), open_source, export_controlled, licence_server, cloud_connection (booleans), alternative, alternative_vendor_id, alternative_open_source (boolean), alternative_spend_eur (EUR per year), switch_cost_eur (EUR), hard_lockin, kill_switch (booleans), recorded_on (date of the record in force), source, notes
 -- param: snapshot DATE = NULL: the stack as of this date; NULL: the latest snapshot
 -- param: layer VARCHAR = NULL: only this layer (code, e.g. networking); NULL: all
-SELECT layer_label AS layer, layer AS layer_code, component_id, name, vendor, hq_country, ultimate_parent, control_country,
+SELECT layer_label AS layer, layer AS layer_code, component_id, name, vendor_id, vendor, hq_country, ultimate_parent, control_country,
        us_parent AS us_controlled, us_hq AS us_headquartered, quantity, spend_eur, criticality,
        open_source, export_controlled, licence_server, cloud_connection, alternative,
        alternative_vendor_id, alternative_open_source, alternative_spend_eur, switch_cost_eur,

@@ -397,9 +397,19 @@ def test_sovereignty_page_renders(sample_db, monkeypatch):
     from streamlit.testing.v1 import AppTest
 
     monkeypatch.setenv("AIFD_DB", str(sample_db))
-    at = AppTest.from_file("dashboard/pages/sovereignty.py", default_timeout=60)
+    from dashboard.config import REPO_ROOT
+
+    at = AppTest.from_file(str(REPO_ROOT / "dashboard/pages/sovereignty.py"), default_timeout=60)
     at.run()
     assert not at.exception, at.exception
     text = " ".join(m.value for m in at.markdown) + " ".join(str(c.value) for c in at.caption)
     assert "sov_headline" in text and "sov_layers" in text and "sov_levers" in text
     assert len(at.metric) >= 4
+    # what-if: pick the top levers; the scenario differs from the stored stack, which stays as it was
+    at.button[0].click().run()
+    assert not at.exception, at.exception
+    assert len(at.multiselect[0].value) == 3
+    table = next(d.value for d in at.dataframe if "scenario" in d.value.columns)
+    assert (table["now"] != table["scenario"]).any()
+    for tab_text in ("SEAL", "sov_framework", "sov_components", "sov_vendors"):
+        assert tab_text in " ".join(str(c.value) for c in at.caption) + " ".join(e.label for e in at.expander)

@@ -37,7 +37,7 @@ class Swap:
 def swaps_json(swaps: Iterable[Swap | dict]) -> str:
     """The ``$swaps`` parameter: a JSON list, keys sorted so equal scenarios cache alike."""
     items = [asdict(s) if isinstance(s, Swap) else dict(s) for s in swaps]
-    items = [{k: v for k, v in s.items() if v is not None} for s in items]
+    items = [{k: v for k, v in s.items() if v is not None and v is not False} for s in items]  # short: false is the default
     return json.dumps(sorted(items, key=lambda s: s["component_id"]), sort_keys=True)
 
 
