@@ -36,10 +36,10 @@ ui.metric(c3, "Model-FLOPS utilization", ui.fmt(p["mfu"] * 100, "%"), perf,
 ui.metric(c4, "Busy vs useful", f"{p['util_pct']:.0f} % vs {p['tensor_active_pct']:.0f} %", perf,
           help="Mean DCGM_FI_DEV_GPU_UTIL (a kernel was running) vs mean tensor-pipe activity.",
           delta=f"{int(p['gpus_reporting']):,} of {int(p['gpus_inventory']):,} GPUs reporting")
-if p["gpus_without_counters"] or p["gpus_peak_unknown"]:
-    st.caption(f"{int(p['gpus_without_counters'])} GPUs report no profiling counters and "
-               f"{int(p['gpus_peak_unknown'])} have a model missing from the catalog: they are left out "
-               "of delivered FLOPS (missing is not zero), see the Performance page.")
+ui.provenance(perf, (f"{int(p['gpus_without_counters'])} GPUs report no profiling counters and "
+                     f"{int(p['gpus_peak_unknown'])} have a model missing from the catalog: they are left "
+                     "out of delivered FLOPS (missing is not zero)")
+              if p["gpus_without_counters"] or p["gpus_peak_unknown"] else None)
 
 delivered = ui.run("perf_delivered", start=start, end=end, bucket_minutes=bucket, precision=t.precision)
 d = delivered.frame
