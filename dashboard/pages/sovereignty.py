@@ -48,7 +48,7 @@ head = ui.run("sov_headline", snapshot=snapshot)
 h = head.frame.iloc[0]
 prev = "" if pd.isna(h.prev_snapshot_date) else f" vs {pd.Timestamp(h.prev_snapshot_date):%Y-%m-%d}"
 delta_pp = None if pd.isna(h.prev_snapshot_date) else 100 * (h.us_share_critical - h.us_share_critical_prev)
-cols = st.columns(6)
+cols = st.columns(3) + st.columns(3)
 ui.metric(cols[0], "US share (criticality)", pct(h.us_share_critical), head,
           help="US-controlled, criticality-weighted: Σ criticality·[ultimate parent in US] / Σ criticality"
                + (f"; change{prev}" if prev else ""),
@@ -80,16 +80,16 @@ with left:
     lf = layers.frame
     long = lf.melt(id_vars=["label", "components", "spend_eur"],
                    value_vars=["us_share_critical", "us_share_critical_hq"], var_name="view", value_name="share")
-    long["view"] = long["view"].map({"us_share_critical": "US-controlled (parent)",
-                                     "us_share_critical_hq": "US-headquartered"})
+    long["view"] = long["view"].map({"us_share_critical": "parent view",
+                                     "us_share_critical_hq": "HQ view"})
     order = list(lf.label)
     chart = alt.Chart(long).mark_bar().encode(
         y=alt.Y("label:N", sort=order, title=None, axis=alt.Axis(labelLimit=220)),
         x=alt.X("share:Q", title="criticality-weighted US share (%)", axis=alt.Axis(format="%"),
                 scale=alt.Scale(domain=[0, 1])),
-        yOffset=alt.YOffset("view:N"),
+        yOffset=alt.YOffset("view:N", sort=["parent view", "HQ view"]),
         color=alt.Color("view:N", title=None, legend=alt.Legend(orient="top", labelLimit=0),
-                        scale=alt.Scale(range=["#1f4e9c", "#9ab8e6"])),
+                        scale=alt.Scale(domain=["parent view", "HQ view"], range=["#1f4e9c", "#9ab8e6"])),
         tooltip=["label:N", "view:N", alt.Tooltip("share:Q", format=".0%"), "components:Q",
                  alt.Tooltip("spend_eur:Q", title="spend (EUR/yr)", format=",.0f")],
     ).properties(title="US share per layer, criticality-weighted", height=440)
@@ -99,11 +99,10 @@ with left:
 with right:
     trend = ui.run("sov_trend")
     tf = trend.frame.rename(columns={
-        "us_share_critical": "US share (criticality)", "us_share_critical_hq": "US HQ only (criticality)",
-        "us_share_spend": "US share (spend)", "hard_lockin_share": "Hard lock-in",
+        "us_share_critical": "US (criticality)", "us_share_critical_hq": "US HQ (criticality)",
+        "us_share_spend": "US (spend)", "hard_lockin_share": "Hard lock-in",
         "kill_switch_share": "Kill switch"})
-    series = ["US share (criticality)", "US HQ only (criticality)", "US share (spend)", "Hard lock-in",
-              "Kill switch"]
+    series = ["US (criticality)", "US HQ (criticality)", "US (spend)", "Hard lock-in", "Kill switch"]
     tl = tf.melt(id_vars=["snapshot_date"], value_vars=series, var_name="score", value_name="share")
     tchart = alt.Chart(tl).mark_line(point=True).encode(
         x=alt.X("snapshot_date:T", title="snapshot date", axis=alt.Axis(format="%Y-%m-%d")),
@@ -121,11 +120,11 @@ lv = levers.frame
 top = lv.head(6)
 show = pd.DataFrame({
     "#": top["rank"], "component": top["name"],
-    "switch": top["vendor"] + " (" + top["control_country"] + ") → " + top["alternative_vendor"]
-              + " (" + top["alternative_country"] + ")",
     "US share −pp": top["us_critical_pp"].round(2),
     "pp per €M": top["pp_per_meur"].map(lambda x: "saves money" if pd.isna(x) else f"{x:.2f}"),
     "first-year cost": top["first_year_cost_eur"].map(eur),
+    "switch": top["vendor"] + " (" + top["control_country"] + ") → " + top["alternative_vendor"]
+              + " (" + top["alternative_country"] + ")",
     "kill switch −pp": top["kill_switch_pp"].round(2), "lock-in −pp": top["lockin_pp"].round(2),
 })
 st.dataframe(show, hide_index=True, width="stretch")
@@ -201,12 +200,12 @@ with framework:
     )
     gate_ticks = alt.Chart(ff).mark_tick(color="black", thickness=2, size=18).encode(
         y=alt.Y("objective:N", sort=list(ff.objective)), x="min_seal:Q")
-    st.altair_chart((fchart + gate_ticks).properties(title="SEAL level per objective (tick: tender minimum)", height=260),
+    st.altair_chart((fchart + gate_ticks).properties(title="SEAL level per objective (tick: tender minimum)", height=340),
                     width="stretch")
     st.dataframe(pd.DataFrame({
-        "objective": ff.objective, "title": ff.title, "weight": ff.weight.map(pct),
+        "objective": ff.objective, "title": ff.title, "weight": ff.weight.map(pct), "SEAL": ff.seal_level,
+        "gate (min)": ff.min_seal, "weighted": ff.weighted_score.map(lambda x: f"{100 * x:.1f} %"),
         "indicator": ff.indicator, "value": ff.indicator_value.round(2), "thresholds SEAL 1/2/3/4": ff.thresholds,
-        "SEAL": ff.seal_label, "min": ff.min_seal, "weighted": ff.weighted_score.map(lambda x: f"{100 * x:.1f} %"),
     }), hide_index=True, width="stretch")
     for r in ff.itertuples():
         with st.expander(f"{r.objective} {r.title}: {r.seal_label}"):
