@@ -1,5 +1,5 @@
 -- title: Sovereignty headline: US dependency of the stack at one snapshot, and the previous one
--- returns: one row: snapshot_date (date), components (count), us_share_count, us_share_spend, us_share_critical (ratios 0..1, US-controlled by ultimate parent), us_share_spend_hq (ratio 0..1, US-headquartered only), hard_lockin_share, kill_switch_share (ratios 0..1, criticality-weighted), prev_snapshot_date (date, NULL if none), us_share_critical_prev (ratio 0..1)
+-- returns: one row: snapshot_date (date), components (count), us_share_count, us_share_spend, us_share_critical (ratios 0..1, US-controlled by ultimate parent), us_share_spend_hq (ratio 0..1, US-headquartered only), hard_lockin_share, kill_switch_share (ratios 0..1, criticality-weighted), prev_snapshot_date (date), us_share_critical_prev (ratio 0..1) (both NULL when there is no earlier snapshot); no row at all when no component records are stored
 -- param: snapshot DATE = NULL: the stack as of this date (its latest snapshot on or before it); NULL: the latest snapshot
 -- formula: us_share_count = N(US-controlled) / N; us_share_spend = Σ spend·[US] / Σ spend; us_share_critical = Σ criticality·[US] / Σ criticality; US = ultimate parent in US (HQ view: headquarters in US); hard_lockin = Σ criticality·[US, not open source, no EU or open alternative] / Σ criticality; kill_switch = Σ criticality·[US, needs licence server or cloud connection] / Σ criticality
 WITH snaps AS (SELECT DISTINCT as_of FROM sov_stack),
@@ -29,8 +29,9 @@ SELECT cur.d AS snapshot_date,
        coalesce(a.hard_lockin_share, 0) AS hard_lockin_share,
        coalesce(a.kill_switch_share, 0) AS kill_switch_share,
        prev.d AS prev_snapshot_date,
-       coalesce(p.us_share_critical, 0) AS us_share_critical_prev
+       p.us_share_critical AS us_share_critical_prev
 FROM cur
 CROSS JOIN prev
 LEFT JOIN agg a ON a.as_of = cur.d
 LEFT JOIN agg p ON p.as_of = prev.d
+WHERE cur.d IS NOT NULL

@@ -6,6 +6,7 @@ import os
 from datetime import date
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 from dashboard import queries
@@ -109,7 +110,12 @@ def test_headline_scores_on_hand_made_inventory(inv):
     assert r.us_share_spend_hq == pytest.approx(100 / 200)  # the IL and DE subsidiaries drop out
     assert r.hard_lockin_share == pytest.approx(9 / 15)
     assert r.kill_switch_share == pytest.approx(7 / 15)
-    assert str(r.prev_snapshot_date) in ("NaT", "None", "nan")
+    assert pd.isna(r.prev_snapshot_date) and pd.isna(r.us_share_critical_prev)
+
+
+def test_headline_has_no_row_without_records(con):
+    assert sov.headline(con).frame.empty
+    assert sov.trend(con).frame.empty
 
 
 def test_subsidiary_of_us_parent_counts_as_us_in_parent_view_only(inv):

@@ -45,7 +45,7 @@ with st.sidebar:
 
 # --- headline -----------------------------------------------------------------------------
 head = ui.run("sov_headline", snapshot=snapshot)
-h = head.frame.iloc[0]
+h = head.frame.iloc[0]  # sov_snapshots found records, so there is a row
 prev = "" if pd.isna(h.prev_snapshot_date) else f" vs {pd.Timestamp(h.prev_snapshot_date):%Y-%m-%d}"
 delta_pp = None if pd.isna(h.prev_snapshot_date) else 100 * (h.us_share_critical - h.us_share_critical_prev)
 cols = st.columns(3) + st.columns(3)
