@@ -3,7 +3,7 @@ from pathlib import Path
 
 import streamlit as st
 
-HERE = Path(__file__).parent / "pages"
+HERE = Path(__file__).parent / "views"  # not pages/: Streamlit would also serve those as bare scripts
 
 st.set_page_config(page_title="AI Factory dashboard", page_icon=":material/bolt:", layout="wide")
 

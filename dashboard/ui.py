@@ -51,7 +51,7 @@ def db() -> Iterator[duckdb.DuckDBPyConnection]:
 
 
 @st.cache_data(show_spinner=False, max_entries=512)
-def _run_cached(name: str, params: tuple, fingerprint: tuple) -> queries.Result:
+def _run_cached(name: str, params: tuple, fingerprint: tuple, sql_mtime: int) -> queries.Result:
     with db() as con:
         return queries.run(con, name, **dict(params))
 
@@ -61,7 +61,7 @@ def run(name: str, **params: Any) -> queries.Result:
     merged = {**settings_params(settings()), **params}
     q = queries.load(name)
     wanted = tuple(sorted((k, v) for k, v in merged.items() if any(p.name == k for p in q.params)))
-    return _run_cached(name, wanted, _fingerprint(db_path()))
+    return _run_cached(name, wanted, _fingerprint(db_path()), q.path.stat().st_mtime_ns)
 
 
 @st.cache_data(show_spinner=False)

@@ -412,7 +412,7 @@ def test_performance_page_renders(sample_db, monkeypatch):
     from streamlit.testing.v1 import AppTest
 
     monkeypatch.setenv("AIFD_DB", str(sample_db))
-    at = AppTest.from_file(str(REPO_ROOT / "dashboard" / "pages" / "performance.py"), default_timeout=60)
+    at = AppTest.from_file(str(REPO_ROOT / "dashboard" / "views" / "performance.py"), default_timeout=60)
     at.run()
     assert not at.exception, at.exception
     headers = [h.value for h in at.header]

@@ -405,7 +405,7 @@ def test_sovereignty_page_renders(sample_db, monkeypatch):
     monkeypatch.setenv("AIFD_DB", str(sample_db))
     from dashboard.config import REPO_ROOT
 
-    at = AppTest.from_file(str(REPO_ROOT / "dashboard/pages/sovereignty.py"), default_timeout=60)
+    at = AppTest.from_file(str(REPO_ROOT / "dashboard/views/sovereignty.py"), default_timeout=60)
     at.run()
     assert not at.exception, at.exception
     text = " ".join(m.value for m in at.markdown) + " ".join(str(c.value) for c in at.caption)
