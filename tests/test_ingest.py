@@ -284,3 +284,23 @@ def test_migrations_are_recorded_and_reapplying_is_a_no_op(db_path):
     c = connect(db_path)
     assert c.execute("SELECT version FROM schema_migrations ORDER BY 1").fetchall() == versions
     assert c.execute("SELECT count(*) FROM gpu_models").fetchall()[0][0] >= 7
+
+
+def test_shipped_bad_example_loads_good_rows_and_rejects_the_rest(sample_copy):
+    """The README's walkthrough: malformed line, unknown GPU, negative power, duplicate, percent as ratio."""
+    from dashboard.config import REPO_ROOT
+
+    con = connect(sample_copy)
+    path = REPO_ROOT / "sample_metrics" / "examples" / "bad_gpu_samples.csv"
+    before = counts(con)
+    r = load_path(con, path)
+    d = r.domains[0]
+    assert (d.rows_in, d.loaded, d.rejected) == (8, 3, 5)
+    reasons = [reason for _, reason in rejects(con, r.load_id)]
+    assert reasons[0] == "expected 8 fields, found 5"
+    assert reasons[1].startswith("unknown GPU GPU-00000000-dead-beef")
+    assert reasons[2] == "negative power -220.0 W"
+    assert reasons[3] == "duplicate of line 3 (same GPU and timestamp)"
+    assert counts(con)["gpu_samples"] == before["gpu_samples"] + 3
+    assert load_path(con, path).status == "skipped"
+    assert counts(con)["gpu_samples"] == before["gpu_samples"] + 3

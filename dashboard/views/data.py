@@ -39,7 +39,14 @@ else:
     st.dataframe(rejects.frame, hide_index=True, width="stretch", height=320)
 ui.provenance(rejects)
 
-st.subheader("GPU model catalog")
+st.subheader("Fleet by GPU model")
 inv = ui.run("fleet_inventory")
 st.dataframe(inv.frame, hide_index=True, width="stretch")
 ui.provenance(inv, "models missing from the catalog are stored and flagged (peak unknown), never dropped")
+
+st.subheader("GPU model catalog (dense peak per GPU)")
+cat = ui.run("gpu_catalog")
+st.dataframe(cat.frame, hide_index=True, width="stretch",
+             column_config={"source": st.column_config.TextColumn("source (datasheet)", width="large"),
+                            "notes": st.column_config.TextColumn(width="large")})
+ui.provenance(cat, "revise it by ingesting a CSV with the same columns (queries/reference/gpu_models.csv)")
