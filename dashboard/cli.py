@@ -19,6 +19,12 @@ def _progress(msg: str) -> None:
     print(f"  … {msg}", file=sys.stderr, flush=True)
 
 
+def _progress_bar(con, wanted: bool) -> None:
+    """DuckDB's own progress bar shows long inserts (a 14 M-row Parquet day) on a terminal."""
+    if wanted and sys.stderr.isatty():
+        con.execute("SET enable_progress_bar = true")
+
+
 def cmd_ingest(args: argparse.Namespace) -> int:
     from .ingest import load_paths
 
@@ -26,6 +32,7 @@ def cmd_ingest(args: argparse.Namespace) -> int:
     if args.at:
         at = queries.coerce(args.at, "TIMESTAMP", "--at")
     con = connect(args.db)
+    _progress_bar(con, not args.quiet)
     failed = 0
     for report in load_paths(con, args.paths, kind=args.kind, at=at, force=args.force,
                              strict=args.strict, progress=None if args.quiet else _progress):
@@ -104,6 +111,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
     from .demo import load_sample
 
     con = connect(args.db)
+    _progress_bar(con, True)
     failed = 0
     for report in load_sample(con, source, progress=_progress):
         print(report.summary(), flush=True)
