@@ -74,8 +74,8 @@ def browser(server):
         b.close()
 
 
-def open_page(browser, url: str):
-    page = browser.new_page(viewport={"width": 1400, "height": 2400})
+def open_page(browser, url: str, height: int = 2400):
+    page = browser.new_page(viewport={"width": 1400, "height": height})
     errors: list[str] = []
     page.on("pageerror", lambda e: errors.append(str(e)))
     page.goto(url)
@@ -111,5 +111,30 @@ def test_sql_is_one_click_away(browser, server):
         page.get_by_text("SQL · ops_utilization").click()
         page.get_by_text("time_bucket(to_minutes($bucket_minutes)", exact=False).first.wait_for(timeout=10_000)
         assert page.get_by_text("aifd query ops_utilization", exact=False).count() > 0
+    finally:
+        page.close()
+
+
+def _settle(page) -> None:
+    time.sleep(0.3)
+    page.wait_for_function(
+        "() => document.querySelector('[data-testid=\"stApp\"]')?.dataset?.testScriptState === 'notRunning'",
+        timeout=120_000)
+
+
+def test_performance_drills_down_to_one_gpu(browser, server):
+    # tall enough that the drill-down and its open menus are on screen
+    page, errors = open_page(browser, f"{server}/performance", height=5200)
+    try:
+        for label in ("Pod", "Rack", "Node", "GPU"):
+            page.get_by_label(label, exact=True).first.click()
+            time.sleep(0.5)
+            options = page.locator('[role="option"]')
+            options.nth(1).wait_for(timeout=10_000)
+            options.nth(1).click()  # the first real choice after "(all)"
+            _settle(page)
+        assert page.locator('[data-testid="stException"]').count() == 0 and not errors
+        page.get_by_text("SQL · perf_gpu_series").wait_for(timeout=10_000)
+        assert page.get_by_text("gpu_uuid=GPU-", exact=False).count() > 0
     finally:
         page.close()
