@@ -121,6 +121,12 @@ def provenance(result: queries.Result, note: str | None = None) -> None:
     with st.expander(f"SQL · {result.name}", expanded=False):
         st.caption(result.query.returns)
         st.code(result.query.sql, language="sql")
+        uses = result.query.meta.get("uses")  # header `-- uses: macro, ... (path/of/migration.sql)`
+        if uses and uses.endswith(".sql)"):
+            from .config import REPO_ROOT
+
+            st.caption(f"Macros used: {uses}")
+            st.code((REPO_ROOT / uses.rsplit("(", 1)[1][:-1]).read_text(), language="sql")
         st.code(result.cli(), language="bash")
 
 

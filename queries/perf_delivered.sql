@@ -4,31 +4,17 @@
 -- param: end TIMESTAMP: end of the range, UTC, exclusive
 -- param: bucket_minutes INTEGER = 60: bucket width in minutes
 -- param: precision VARCHAR = bf16: numeric precision the work runs at (fp64, tf32, bf16, fp8, fp4); fp64 uses the FP64-pipe counter, the others the tensor-pipe counter
+-- uses: gpu_activity (queries/schema/003_performance_macros.sql)
 --
 -- Delivered FLOPS are an estimate (REFERENCE.md "Delivered FLOPS from counters", arXiv 2605.20799):
 -- activity × clock factor × dense peak. The clock factor is 1 where the catalog has no max boost
 -- clock or the sample has no SM clock.
-WITH prm AS (
-    SELECT CASE WHEN lower($precision) IN ('fp64', 'tf32', 'bf16', 'fp8', 'fp4') THEN lower($precision)
-                ELSE error('precision must be one of fp64, tf32, bf16, fp8, fp4, not ' || $precision) END AS p
-),
-g AS (
-    SELECT g.gpu_id, m.max_boost_mhz,
-           CASE prm.p WHEN 'fp64' THEN m.fp64_tflops WHEN 'tf32' THEN m.tf32_tflops
-                      WHEN 'bf16' THEN m.bf16_tflops WHEN 'fp8' THEN m.fp8_tflops
-                      WHEN 'fp4' THEN m.fp4_tflops END AS peak
-    FROM gpus g LEFT JOIN gpu_models m ON m.model = g.model, prm
-),
-per_gpu AS (
-    SELECT time_bucket(to_minutes($bucket_minutes), s.ts) AS bucket, s.gpu_id, g.peak,
-           avg(CASE WHEN prm.p = 'fp64' THEN s.fp64_active ELSE s.tensor_active END
-               * CASE WHEN g.max_boost_mhz > 0 AND s.sm_clock_mhz IS NOT NULL
-                      THEN least(s.sm_clock_mhz / g.max_boost_mhz, 1.0) ELSE 1.0 END) AS act_eff,
-           count(CASE WHEN prm.p = 'fp64' THEN s.fp64_active ELSE s.tensor_active END) AS n_act,
-           avg(s.util) AS util,
-           avg(s.tensor_active) AS tensor_active
-    FROM gpu_samples s JOIN g USING (gpu_id), prm
-    WHERE s.ts >= $start AND s.ts < $end
+WITH per_gpu AS (
+    SELECT time_bucket(to_minutes($bucket_minutes), ts) AS bucket, gpu_id, peak,
+           avg(act_eff) AS act_eff, count(act) AS n_act,
+           avg(util) AS util,
+           avg(tensor_active) AS tensor_active
+    FROM gpu_activity($start, $end, $precision)
     GROUP BY ALL
 )
 SELECT bucket,

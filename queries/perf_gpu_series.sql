@@ -5,32 +5,18 @@
 -- param: bucket_minutes INTEGER = 15: bucket width in minutes
 -- param: precision VARCHAR = bf16: numeric precision the work runs at (fp64, tf32, bf16, fp8, fp4)
 -- param: gpu_uuid VARCHAR: the GPU (UUID label)
+-- uses: gpu_activity (queries/schema/003_performance_macros.sql)
 --
 -- Drill-down level GPU. Activity counters missing in a bucket give NULL (missing, not zero).
-WITH prm AS (
-    SELECT CASE WHEN lower($precision) IN ('fp64', 'tf32', 'bf16', 'fp8', 'fp4') THEN lower($precision)
-                ELSE error('precision must be one of fp64, tf32, bf16, fp8, fp4, not ' || $precision) END AS p
-),
-g AS (
-    SELECT g.gpu_id, m.max_boost_mhz,
-           CASE prm.p WHEN 'fp64' THEN m.fp64_tflops WHEN 'tf32' THEN m.tf32_tflops
-                      WHEN 'bf16' THEN m.bf16_tflops WHEN 'fp8' THEN m.fp8_tflops
-                      WHEN 'fp4' THEN m.fp4_tflops END AS peak
-    FROM gpus g LEFT JOIN gpu_models m ON m.model = g.model, prm
+WITH s AS (
+    SELECT time_bucket(to_minutes($bucket_minutes), a.ts) AS bucket, a.*
+    FROM gpu_activity($start, $end, $precision) a JOIN gpus g USING (gpu_id)
     WHERE g.gpu_uuid = $gpu_uuid
-),
-s AS (
-    SELECT time_bucket(to_minutes($bucket_minutes), s.ts) AS bucket, g.peak, s.*,
-           CASE WHEN prm.p = 'fp64' THEN s.fp64_active ELSE s.tensor_active END AS act,
-           CASE WHEN g.max_boost_mhz > 0 AND s.sm_clock_mhz IS NOT NULL
-                THEN least(s.sm_clock_mhz / g.max_boost_mhz, 1.0) ELSE 1.0 END AS clock_factor
-    FROM gpu_samples s JOIN g USING (gpu_id), prm
-    WHERE s.ts >= $start AND s.ts < $end
 )
 SELECT bucket,
-       avg(act * clock_factor) * any_value(peak) AS delivered_tflops,
+       avg(act_eff) * any_value(peak) AS delivered_tflops,
        any_value(peak) AS peak_tflops,
-       avg(act * clock_factor) AS mfu,
+       avg(act_eff) AS mfu,
        avg(util) AS util_pct,
        100 * avg(tensor_active) AS tensor_active_pct,
        100 * avg(fp64_active) AS fp64_active_pct,
@@ -39,7 +25,7 @@ SELECT bucket,
        avg(clock_factor) AS clock_factor,
        avg(power_w) AS power_w,
        max(temp_c) AS temp_c,
-       max(coalesce(xid, 0)) AS xid,
+       max(xid) AS xid,
        count(*) AS samples
 FROM s
 GROUP BY bucket

@@ -8,38 +8,22 @@
 -- param: idle_threshold DOUBLE = 0.05: a sample is idle when max(tensor_active, fp64_active) is below this ratio
 -- param: idle_minutes INTEGER = 60: an idle run counts when it lasts at least this many minutes
 -- param: hot_temp_c DOUBLE = 85: a sample above this GPU temperature (degC) is hot
+-- uses: gpu_peaks, gpu_activity, gpu_idle, gpu_health (queries/schema/003_performance_macros.sql)
 --
 -- The same arithmetic as perf_delivered (delivered series), perf_idle_gpus (idle rule) and
 -- perf_unhealthy_gpus (XID, temperature); tests pin that the numbers agree.
-WITH prm AS (
-    SELECT CASE WHEN lower($precision) IN ('fp64', 'tf32', 'bf16', 'fp8', 'fp4') THEN lower($precision)
-                ELSE error('precision must be one of fp64, tf32, bf16, fp8, fp4, not ' || $precision) END AS p
-),
-g AS (
-    SELECT g.gpu_id, m.max_boost_mhz,
-           CASE prm.p WHEN 'fp64' THEN m.fp64_tflops WHEN 'tf32' THEN m.tf32_tflops
-                      WHEN 'bf16' THEN m.bf16_tflops WHEN 'fp8' THEN m.fp8_tflops
-                      WHEN 'fp4' THEN m.fp4_tflops END AS peak
-    FROM gpus g LEFT JOIN gpu_models m ON m.model = g.model, prm
+WITH g AS (
+    SELECT gpu_id, peak FROM gpu_peaks($precision)
 ),
 s AS MATERIALIZED (
-    SELECT s.gpu_id, s.ts, s.util, s.tensor_active, s.temp_c, coalesce(s.xid, 0) AS xid,
-           CASE WHEN prm.p = 'fp64' THEN s.fp64_active ELSE s.tensor_active END AS act,
-           CASE WHEN prm.p = 'fp64' THEN s.fp64_active ELSE s.tensor_active END
-             * CASE WHEN g.max_boost_mhz > 0 AND s.sm_clock_mhz IS NOT NULL
-                    THEN least(s.sm_clock_mhz / g.max_boost_mhz, 1.0) ELSE 1.0 END AS act_eff,
-           greatest(s.tensor_active, s.fp64_active) < $idle_threshold AS idle,
-           lag(greatest(s.tensor_active, s.fp64_active) < $idle_threshold) OVER w AS prev_idle,
-           epoch(s.ts) - epoch(lag(s.ts) OVER w) AS dt
-    FROM gpu_samples s JOIN g USING (gpu_id), prm
-    WHERE s.ts >= $start AND s.ts < $end
-    WINDOW w AS (PARTITION BY s.gpu_id ORDER BY s.ts)
+    SELECT gpu_id, ts, peak, act, act_eff, util, tensor_active
+    FROM gpu_activity($start, $end, $precision)
 ),
 -- delivered series, exactly as perf_delivered
 per_gpu_bucket AS (
-    SELECT time_bucket(to_minutes($bucket_minutes), s.ts) AS bucket, s.gpu_id, g.peak,
-           avg(s.act_eff) AS act_eff, count(s.act) AS n_act
-    FROM s JOIN g USING (gpu_id)
+    SELECT time_bucket(to_minutes($bucket_minutes), ts) AS bucket, gpu_id, peak,
+           avg(act_eff) AS act_eff, count(act) AS n_act
+    FROM s
     GROUP BY ALL
 ),
 buckets AS (
@@ -48,39 +32,18 @@ buckets AS (
 ),
 -- per GPU over the whole range
 per_gpu AS (
-    SELECT gpu_id, count(*) AS n, coalesce(median(dt), 0) AS step_s, max(ts) AS last_ts,
-           avg(util) AS util, avg(tensor_active) AS tensor_active, count(act) AS n_act,
-           count(*) FILTER (WHERE xid <> 0 OR temp_c > $hot_temp_c) AS affected
+    SELECT gpu_id, avg(util) AS util, avg(tensor_active) AS tensor_active, count(act) AS n_act
     FROM s GROUP BY gpu_id
 ),
--- idle rule, exactly as perf_idle_gpus
-idle_rows AS (
-    SELECT s.gpu_id, s.ts, p.step_s,
-           NOT coalesce(s.prev_idle AND s.dt <= 2 * p.step_s, false) AS starts_run
-    FROM s JOIN per_gpu p USING (gpu_id)
-    WHERE s.idle
-),
-numbered AS (
-    SELECT *, sum(starts_run::INTEGER) OVER (PARTITION BY gpu_id ORDER BY ts
-                                             ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS run_no
-    FROM idle_rows
-),
-islands AS (
-    SELECT gpu_id, run_no, max(ts) AS last_idle_ts,
-           (epoch(max(ts)) - epoch(min(ts)) + any_value(step_s)) / 60.0 AS minutes
-    FROM numbered GROUP BY gpu_id, run_no
-),
+-- idle rule, as perf_idle_gpus
 idle AS (
-    SELECT i.gpu_id, g.peak,
-           max(i.last_idle_ts) = any_value(p.last_ts) AS idle_now,
-           least(sum(i.minutes) / nullif(any_value(p.n) * any_value(p.step_s) / 60.0, 0), 1.0) AS idle_share
-    FROM islands i JOIN per_gpu p USING (gpu_id) JOIN g USING (gpu_id)
-    WHERE i.minutes >= $idle_minutes
-    GROUP BY i.gpu_id, g.peak
+    SELECT i.gpu_id, g.peak, i.idle_now, i.idle_share
+    FROM gpu_idle($start, $end, $idle_threshold, $idle_minutes) i JOIN g USING (gpu_id)
 ),
+-- unhealthy rule, as perf_unhealthy_gpus
 unhealthy AS (
-    SELECT p.gpu_id, g.peak, p.affected / p.n AS affected_share
-    FROM per_gpu p JOIN g USING (gpu_id) WHERE p.affected > 0
+    SELECT h.gpu_id, g.peak, h.affected_share
+    FROM gpu_health($start, $end, $hot_temp_c) h JOIN g USING (gpu_id) WHERE h.affected > 0
 ),
 inv AS (
     SELECT count(*) AS gpus_inventory, count(*) FILTER (WHERE peak IS NULL) AS gpus_peak_unknown,

@@ -5,28 +5,16 @@
 -- param: bucket_minutes INTEGER = 60: bucket width in minutes
 -- param: precision VARCHAR = bf16: numeric precision the work runs at (fp64, tf32, bf16, fp8, fp4)
 -- param: pod VARCHAR = NULL: only the racks of this pod (default: every rack)
-WITH prm AS (
-    SELECT CASE WHEN lower($precision) IN ('fp64', 'tf32', 'bf16', 'fp8', 'fp4') THEN lower($precision)
-                ELSE error('precision must be one of fp64, tf32, bf16, fp8, fp4, not ' || $precision) END AS p
-),
-g AS (
-    SELECT g.gpu_id, g.pod, g.rack, m.max_boost_mhz,
-           CASE prm.p WHEN 'fp64' THEN m.fp64_tflops WHEN 'tf32' THEN m.tf32_tflops
-                      WHEN 'bf16' THEN m.bf16_tflops WHEN 'fp8' THEN m.fp8_tflops
-                      WHEN 'fp4' THEN m.fp4_tflops END AS peak
-    FROM gpus g LEFT JOIN gpu_models m ON m.model = g.model, prm
-    WHERE $pod IS NULL OR g.pod = $pod
+-- uses: gpu_peaks, gpu_activity (queries/schema/003_performance_macros.sql)
+WITH g AS (
+    SELECT * FROM gpu_peaks($precision) WHERE $pod IS NULL OR pod = $pod
 ),
 per_gpu AS (
-    SELECT time_bucket(to_minutes($bucket_minutes), s.ts) AS bucket, s.gpu_id,
-           any_value(g.pod) AS pod, any_value(g.rack) AS rack, any_value(g.peak) AS peak,
-           avg(CASE WHEN prm.p = 'fp64' THEN s.fp64_active ELSE s.tensor_active END
-               * CASE WHEN g.max_boost_mhz > 0 AND s.sm_clock_mhz IS NOT NULL
-                      THEN least(s.sm_clock_mhz / g.max_boost_mhz, 1.0) ELSE 1.0 END) AS act_eff,
-           count(CASE WHEN prm.p = 'fp64' THEN s.fp64_active ELSE s.tensor_active END) AS n_act,
-           avg(s.util) AS util, avg(s.tensor_active) AS tensor_active
-    FROM gpu_samples s JOIN g USING (gpu_id), prm
-    WHERE s.ts >= $start AND s.ts < $end
+    SELECT time_bucket(to_minutes($bucket_minutes), a.ts) AS bucket, a.gpu_id,
+           any_value(g.pod) AS pod, any_value(g.rack) AS rack, any_value(a.peak) AS peak,
+           avg(a.act_eff) AS act_eff, count(a.act) AS n_act,
+           avg(a.util) AS util, avg(a.tensor_active) AS tensor_active
+    FROM gpu_activity($start, $end, $precision) a JOIN g USING (gpu_id)
     GROUP BY 1, 2
 )
 SELECT pod, rack, bucket, bucket + to_minutes($bucket_minutes) AS bucket_end,

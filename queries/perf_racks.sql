@@ -5,33 +5,20 @@
 -- param: precision VARCHAR = bf16: numeric precision the work runs at (fp64, tf32, bf16, fp8, fp4)
 -- param: hot_temp_c DOUBLE = 85: a sample above this GPU temperature (degC) is hot
 -- param: pod VARCHAR: the pod to break down (as in the inventory's pod column)
+-- uses: gpu_peaks, gpu_activity, is_xid, is_hot (queries/schema/003_performance_macros.sql)
 --
 -- Drill-down level pod → rack: the racks of one pod.
-WITH prm AS (
-    SELECT CASE WHEN lower($precision) IN ('fp64', 'tf32', 'bf16', 'fp8', 'fp4') THEN lower($precision)
-                ELSE error('precision must be one of fp64, tf32, bf16, fp8, fp4, not ' || $precision) END AS p
-),
-g AS (
-    SELECT g.gpu_id, g.pod, g.rack, g.hostname, m.max_boost_mhz,
-           CASE prm.p WHEN 'fp64' THEN m.fp64_tflops WHEN 'tf32' THEN m.tf32_tflops
-                      WHEN 'bf16' THEN m.bf16_tflops WHEN 'fp8' THEN m.fp8_tflops
-                      WHEN 'fp4' THEN m.fp4_tflops END AS peak
-    FROM gpus g LEFT JOIN gpu_models m ON m.model = g.model, prm
-    WHERE g.pod = $pod
+WITH g AS (
+    SELECT * FROM gpu_peaks($precision) WHERE pod = $pod
 ),
 per_gpu AS (
-    SELECT s.gpu_id,
-           avg(CASE WHEN prm.p = 'fp64' THEN s.fp64_active ELSE s.tensor_active END
-               * CASE WHEN g.max_boost_mhz > 0 AND s.sm_clock_mhz IS NOT NULL
-                      THEN least(s.sm_clock_mhz / g.max_boost_mhz, 1.0) ELSE 1.0 END) AS act_eff,
-           count(CASE WHEN prm.p = 'fp64' THEN s.fp64_active ELSE s.tensor_active END) AS n_act,
-           avg(s.util) AS util, avg(s.tensor_active) AS tensor_active, avg(s.power_w) AS power_w,
-           max(s.temp_c) AS max_temp_c,
-           count(*) FILTER (WHERE coalesce(s.xid, 0) <> 0) AS xid_samples,
-           count(*) FILTER (WHERE s.temp_c > $hot_temp_c) AS hot_samples
-    FROM gpu_samples s JOIN g USING (gpu_id), prm
-    WHERE s.ts >= $start AND s.ts < $end
-    GROUP BY s.gpu_id
+    SELECT a.gpu_id, avg(a.act_eff) AS act_eff, count(a.act) AS n_act,
+           avg(a.util) AS util, avg(a.tensor_active) AS tensor_active, avg(a.power_w) AS power_w,
+           max(a.temp_c) AS max_temp_c,
+           count(*) FILTER (WHERE is_xid(a.xid)) AS xid_samples,
+           count(*) FILTER (WHERE is_hot(a.temp_c, $hot_temp_c)) AS hot_samples
+    FROM gpu_activity($start, $end, $precision) a JOIN g USING (gpu_id)
+    GROUP BY a.gpu_id
 )
 SELECT g.pod, g.rack,
        count(*) AS gpus,

@@ -5,14 +5,11 @@
 -- param: precision VARCHAR = bf16: precision whose nameplate peak prices the capacity (fp64, tf32, bf16, fp8, fp4)
 -- param: target_tflops DOUBLE = 500000: the target in TFLOPS
 -- param: hot_temp_c DOUBLE = 85: a sample above this GPU temperature (degC) is hot
+-- uses: gpu_peaks, gpu_health, gpu_sampling, is_xid (queries/schema/003_performance_macros.sql)
 --
 -- DCGM_FI_DEV_XID_ERRORS is the last XID code (a gauge); any sample with a code other than 0
 -- counts. Code names from NVIDIA's XID catalog (docs.nvidia.com/deploy/xid-errors).
-WITH prm AS (
-    SELECT CASE WHEN lower($precision) IN ('fp64', 'tf32', 'bf16', 'fp8', 'fp4') THEN lower($precision)
-                ELSE error('precision must be one of fp64, tf32, bf16, fp8, fp4, not ' || $precision) END AS p
-),
-xid_names(code, meaning) AS (
+WITH xid_names(code, meaning) AS (
     VALUES (13, 'graphics engine exception'), (31, 'GPU memory page fault'),
            (43, 'GPU stopped processing'), (45, 'preemptive cleanup'),
            (48, 'double-bit ECC error'), (61, 'internal micro-controller breakpoint'),
@@ -22,35 +19,17 @@ xid_names(code, meaning) AS (
            (94, 'contained ECC error'), (95, 'uncontained ECC error'),
            (119, 'GSP RPC timeout'), (120, 'GSP error')
 ),
-g AS (
-    SELECT g.gpu_id, g.gpu_uuid, g.hostname, g.gpu_index, g.rack, g.pod, g.model,
-           CASE prm.p WHEN 'fp64' THEN m.fp64_tflops WHEN 'tf32' THEN m.tf32_tflops
-                      WHEN 'bf16' THEN m.bf16_tflops WHEN 'fp8' THEN m.fp8_tflops
-                      WHEN 'fp4' THEN m.fp4_tflops END AS peak
-    FROM gpus g LEFT JOIN gpu_models m ON m.model = g.model, prm
-),
-s AS (
-    SELECT gpu_id, ts, coalesce(xid, 0) AS xid, temp_c,
-           epoch(ts) - epoch(lag(ts) OVER (PARTITION BY gpu_id ORDER BY ts)) AS dt
-    FROM gpu_samples
-    WHERE ts >= $start AND ts < $end
-),
 per_gpu AS (
-    SELECT gpu_id, count(*) AS n, coalesce(median(dt), 0) AS step_s,
-           count(*) FILTER (WHERE xid <> 0) AS xid_samples,
-           min(ts) FILTER (WHERE xid <> 0) AS first_xid,
-           max(ts) FILTER (WHERE xid <> 0) AS last_xid,
-           count(*) FILTER (WHERE temp_c > $hot_temp_c) AS hot_samples,
-           max(temp_c) AS max_temp_c,
-           count(*) FILTER (WHERE xid <> 0 OR temp_c > $hot_temp_c) AS affected
-    FROM s GROUP BY gpu_id
-    HAVING count(*) FILTER (WHERE xid <> 0 OR temp_c > $hot_temp_c) > 0
+    SELECT h.*, st.step_s
+    FROM gpu_health($start, $end, $hot_temp_c) h JOIN gpu_sampling($start, $end) st USING (gpu_id)
+    WHERE h.affected > 0
 ),
 codes AS (
     SELECT c.gpu_id,
            string_agg(c.xid || ' ' || coalesce(x.meaning, 'see the XID catalog') || ' (' || c.n || ' samples)',
                       '; ' ORDER BY c.xid) AS xid_codes
-    FROM (SELECT gpu_id, xid, count(*) AS n FROM s WHERE xid <> 0 GROUP BY ALL) c
+    FROM (SELECT gpu_id, xid, count(*) AS n FROM gpu_samples
+          WHERE ts >= $start AND ts < $end AND is_xid(xid) GROUP BY ALL) c
     LEFT JOIN xid_names x ON x.code = c.xid
     GROUP BY c.gpu_id
 )
@@ -59,10 +38,10 @@ SELECT g.gpu_uuid, g.hostname, g.gpu_index, g.rack, g.pod, g.model,
             WHEN p.xid_samples > 0 THEN 'xid' ELSE 'hot' END AS problem,
        c.xid_codes, p.xid_samples, p.first_xid, p.last_xid, p.hot_samples, p.max_temp_c,
        p.affected * p.step_s / 60.0 AS affected_minutes,
-       p.affected / p.n AS affected_share,
+       p.affected_share,
        g.peak AS peak_tflops,
        g.peak / $target_tflops AS peak_target_share,
-       g.peak * p.affected / p.n AS lost_tflops,
-       g.peak * p.affected / p.n / $target_tflops AS lost_target_share
-FROM per_gpu p JOIN g USING (gpu_id) LEFT JOIN codes c USING (gpu_id)
+       g.peak * p.affected / p.samples AS lost_tflops,
+       g.peak * p.affected / p.samples / $target_tflops AS lost_target_share
+FROM per_gpu p JOIN gpu_peaks($precision) g USING (gpu_id) LEFT JOIN codes c USING (gpu_id)
 ORDER BY (p.xid_samples > 0) DESC, p.affected DESC, g.hostname, g.gpu_uuid

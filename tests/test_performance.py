@@ -427,3 +427,91 @@ def test_performance_page_renders(sample_db, monkeypatch):
     at.selectbox(key="perf_gpu").select_index(1).run()
     assert not at.exception, at.exception
     assert any("perf_gpu_series" in c.value for c in at.caption)
+
+
+# ------------------------------------------------------------------ the shared rules as macros
+
+MACRO_FILE = REPO_ROOT / "queries" / "schema" / "003_performance_macros.sql"
+PERF_QUERIES = sorted(p.stem for p in (REPO_ROOT / "queries").glob("perf_*.sql"))
+
+
+def _macros() -> list[str]:
+    import re
+    return re.findall(r"CREATE OR REPLACE MACRO (\w+)\(", MACRO_FILE.read_text())
+
+
+def test_macros_exist_after_migration(tiny):
+    expected = {"perf_precision", "gpu_peaks", "gpu_activity", "gpu_idle", "gpu_health", "gpu_sampling",
+                "is_xid", "is_hot"}
+    assert set(_macros()) == expected
+    found = {r[0] for r in tiny.execute(
+        "SELECT function_name FROM duckdb_functions() WHERE function_type IN ('macro', 'table_macro')"
+    ).fetchall()}
+    assert expected <= found
+    assert tiny.execute("SELECT name FROM schema_migrations WHERE version = 3").fetchall() == [
+        ("performance_macros",)]
+
+
+@pytest.mark.parametrize("name", PERF_QUERIES)
+def test_perf_query_header_names_the_macros_it_uses(name):
+    import re
+    q = queries.load(name)
+    body = "\n".join(l for l in q.sql.splitlines() if not l.lstrip().startswith("--"))
+    called = {m for m in _macros() if re.search(rf"\b{m}\(", body)}
+    if name == "perf_claim_check":   # nameplate at every precision per model: no per-GPU macro applies
+        assert not called and "uses" not in q.meta
+        return
+    assert called, f"{name} should use the performance macros"
+    uses = q.meta.get("uses", "")
+    assert uses.endswith("(queries/schema/003_performance_macros.sql)"), uses
+    named = {s.strip() for s in uses.rsplit("(", 1)[0].split(",")}
+    assert named == called, f"{name}: header names {sorted(named)}, SQL calls {sorted(called)}"
+    # the formulas live in the macros only
+    for formula in ("max_boost_mhz", "sm_clock_mhz /", "fp64_tflops", "error(", "lag("):
+        assert formula not in body, (name, formula)
+
+
+@pytest.mark.parametrize("name", [n for n in PERF_QUERIES if n != "perf_claim_check"])
+def test_unknown_precision_is_a_clear_error_in_every_perf_query(tiny, name):
+    extra = dict(pod="p1", rack="r1", hostname="n1", gpu_uuid="GPU-g1")
+    with pytest.raises(queries.QueryError, match="precision must be one of fp64, tf32, bf16, fp8, fp4, not int8"):
+        run(tiny, name, **RANGE, **extra, precision="int8")
+
+
+def test_macros_by_hand(tiny):
+    peaks = tiny.execute("SELECT gpu_uuid, peak, max_boost_mhz FROM gpu_peaks('FP8') ORDER BY gpu_uuid").fetchall()
+    assert peaks == [("GPU-g1", 400, 2000), ("GPU-g2", 400, 2000), ("GPU-g3", None, None),
+                     ("GPU-g4", 400, 2000), ("GPU-g5", 400, 2000)]
+    with pytest.raises(Exception, match="precision must be one of"):
+        tiny.execute("SELECT * FROM gpu_peaks('int8')").fetchall()
+    g1 = tiny.execute(
+        "SELECT a.act, a.clock_factor, a.act_eff, a.xid FROM gpu_activity($s, $e, 'fp64') a "
+        "JOIN gpus USING (gpu_id) WHERE gpu_uuid = 'GPU-g1' ORDER BY ts", {"s": START, "e": END}).fetchall()
+    assert len(g1) == STEPS
+    assert g1[0] == pytest.approx((0.1, 0.5, 0.05, 0))             # 1000 / 2000 MHz
+    assert g1[12] == pytest.approx((0.2, 1.0, 0.2, 79))             # 3000 / 2000 MHz, capped at 1
+    g2 = tiny.execute("SELECT count(*), count(a.act) FROM gpu_activity($s, $e, 'bf16') a JOIN gpus USING (gpu_id) "
+                      "WHERE gpu_uuid = 'GPU-g2'", {"s": START, "e": END}).fetchall()
+    assert g2 == [(STEPS, 0)]                                       # no counter: NULL, not zero
+    idle = tiny.execute("SELECT gpu_id, idle_stretches, idle_minutes_total FROM gpu_idle($s, $e, 0.05, 55)",
+                        {"s": START, "e": END}).fetchall()
+    assert [(n, m) for _, n, m in idle] == [(2, pytest.approx(115))]
+    health = tiny.execute("SELECT gpus.gpu_uuid, xid_samples, hot_samples, affected_share FROM gpu_health($s, $e, 85) "
+                          "JOIN gpus USING (gpu_id) WHERE affected > 0 ORDER BY 1", {"s": START, "e": END}).fetchall()
+    assert health == [("GPU-g1", 2, 0, pytest.approx(2 / 24)), ("GPU-g5", 0, 3, pytest.approx(3 / 24))]
+
+
+def test_provenance_shows_the_macro_definitions():
+    from streamlit.testing.v1 import AppTest
+
+    def page():
+        import pandas as pd
+        from dashboard import queries, ui
+        ui.provenance(queries.Result(queries.load("perf_delivered"), {}, pd.DataFrame(), 0.0))
+        ui.provenance(queries.Result(queries.load("perf_claim_check"), {}, pd.DataFrame(), 0.0))
+
+    at = AppTest.from_function(page, default_timeout=30).run()
+    assert not at.exception, at.exception
+    codes = [c.value for c in at.code]
+    assert sum("CREATE OR REPLACE MACRO gpu_activity" in c for c in codes) == 1  # perf_delivered only
+    assert any("Macros used: gpu_activity" in c.value for c in at.caption)
