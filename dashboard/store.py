@@ -64,11 +64,25 @@ def connect(db_path: str | Path, read_only: bool = False) -> duckdb.DuckDBPyConn
     if not read_only:
         db_path.parent.mkdir(parents=True, exist_ok=True)
     con = duckdb.connect(str(db_path), read_only=read_only)
+    if read_only and _pending(con):
+        # A database made by an older version: migrate it once, briefly writable, then read.
+        con.close()
+        connect(db_path).close()
+        con = duckdb.connect(str(db_path), read_only=True)
     con.execute("SET TimeZone = 'UTC'")
     if not read_only:
         migrate(con)
         ensure_reference(con)
     return con
+
+
+def _pending(con: duckdb.DuckDBPyConnection) -> bool:
+    """Whether migrations exist that this database has not applied."""
+    try:
+        done = {r[0] for r in con.execute("SELECT version FROM schema_migrations").fetchall()}
+    except duckdb.CatalogException:
+        return True
+    return any(v not in done for v, _, _ in migrations())
 
 
 REFERENCE_DIR = QUERIES_DIR / "reference"

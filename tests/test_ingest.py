@@ -304,3 +304,13 @@ def test_shipped_bad_example_loads_good_rows_and_rejects_the_rest(sample_copy):
     assert counts(con)["gpu_samples"] == before["gpu_samples"] + 3
     assert load_path(con, path).status == "skipped"
     assert counts(con)["gpu_samples"] == before["gpu_samples"] + 3
+
+
+def test_read_only_open_of_an_older_database_applies_new_migrations(db_path):
+    c = connect(db_path)
+    latest = c.execute("SELECT max(version) FROM schema_migrations").fetchall()[0][0]
+    c.execute("DELETE FROM schema_migrations WHERE version = ?", [latest])  # as if made before it
+    c.close()
+    ro = connect(db_path, read_only=True)
+    assert ro.execute("SELECT max(version) FROM schema_migrations").fetchall()[0][0] == latest
+    ro.close()
