@@ -11,6 +11,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any, Iterator
 
+import altair as alt
 import duckdb
 import pandas as pd
 import streamlit as st
@@ -151,6 +152,28 @@ def fmt(value: float | None, unit: str = "", digits: int = 3) -> str:
     if value is None or pd.isna(value):
         return "n/a"
     return f"{value:,.{digits}g}{' ' + unit if unit else ''}"
+
+
+# Vega-Lite reads a naive timestamp as the browser's local time; ours are UTC, so charts mark
+# them as UTC and draw them on a UTC scale, whatever the viewer's time zone.
+UTC = alt.Scale(type="utc")
+
+
+def utc(frame: pd.DataFrame, *cols: str) -> pd.DataFrame:
+    """A copy with naive UTC timestamp columns marked as UTC (formatting only)."""
+    out = frame.copy()
+    for c in cols:
+        out[c] = pd.to_datetime(out[c]).dt.tz_localize("UTC")
+    return out
+
+
+def time_x(col: str = "bucket", title: str = "time (UTC)") -> alt.X:
+    return alt.X(f"{col}:T", title=title, scale=UTC,
+                 axis=alt.Axis(format="%d %b %H:%M", labelAngle=0, labelOverlap="greedy", labelSeparation=12))
+
+
+def time_tip(col: str = "bucket", title: str = "bucket start (UTC)") -> alt.Tooltip:
+    return alt.Tooltip(f"{col}:T", title=title, format="%Y-%m-%d %H:%M", formatType="utc")
 
 
 def page_header(title: str, subtitle: str) -> None:

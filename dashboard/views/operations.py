@@ -16,17 +16,17 @@ f = util.frame
 if f.empty:
     st.info("No GPU samples in this range.")
 else:
-    long = f.melt(id_vars=["bucket", "pod"], value_vars=["util_pct", "tensor_active_pct"],
+    long = ui.utc(f, "bucket").melt(id_vars=["bucket", "pod"], value_vars=["util_pct", "tensor_active_pct"],
                   var_name="measure", value_name="percent")
     long["measure"] = long["measure"].map({
         "util_pct": "GPU_UTIL: a kernel was running (%)",
         "tensor_active_pct": "Tensor pipes active (%)"})
     chart = alt.Chart(long).mark_line().encode(
-        x=alt.X("bucket:T", title="time (UTC)"),
+        x=ui.time_x(),
         y=alt.Y("percent:Q", title="percent of time / of pipe capacity (%)", scale=alt.Scale(domain=[0, 100])),
         color=alt.Color("pod:N", title="pod"),
         strokeDash=alt.StrokeDash("measure:N", title=None, legend=alt.Legend(orient="bottom", labelLimit=400)),
-        tooltip=[alt.Tooltip("bucket:T", format="%Y-%m-%d %H:%M"), "pod:N", "measure:N",
+        tooltip=[ui.time_tip(), "pod:N", "measure:N",
                  alt.Tooltip("percent:Q", format=".1f")],
     ).properties(height=300)
     st.altair_chart(chart, width="stretch")
@@ -63,23 +63,22 @@ left, right = st.columns(2)
 with left:
     st.subheader("Power draw")
     power = ui.run("energy_power", start=start, end=end, bucket_minutes=bucket)
-    p = power.frame
-    chart = alt.Chart(p).mark_line().encode(
-        x=alt.X("bucket:T", title="time (UTC)"),
+    chart = alt.Chart(ui.utc(power.frame, "bucket")).mark_line().encode(
+        x=ui.time_x(),
         y=alt.Y("kw:Q", title="power (kW)"),
         color=alt.Color("series:N", title="meter kind", legend=alt.Legend(orient="bottom")),
-        tooltip=[alt.Tooltip("bucket:T", format="%Y-%m-%d %H:%M"), "series:N", alt.Tooltip("kw:Q", format=",.0f")],
+        tooltip=[ui.time_tip(), "series:N", alt.Tooltip("kw:Q", format=",.0f", title="kW")],
     ).properties(height=280)
     st.altair_chart(chart, width="stretch")
     ui.provenance(power, "gpus = sum of DCGM_FI_DEV_POWER_USAGE")
 with right:
     st.subheader("Fiber links")
     links = ui.run("net_link_utilization", start=start, end=end, bucket_minutes=bucket)
-    chart = alt.Chart(links.frame).mark_line().encode(
-        x=alt.X("bucket:T", title="time (UTC)"),
+    chart = alt.Chart(ui.utc(links.frame, "bucket")).mark_line().encode(
+        x=ui.time_x(),
         y=alt.Y("util_pct:Q", title="utilization, busier direction (%)", scale=alt.Scale(domain=[0, 100])),
         color=alt.Color("link:N", legend=alt.Legend(orient="bottom")),
-        tooltip=[alt.Tooltip("bucket:T", format="%Y-%m-%d %H:%M"), "link:N",
+        tooltip=[ui.time_tip(), "link:N",
                  alt.Tooltip("rx_gbps:Q", format=",.1f", title="rx Gbit/s"),
                  alt.Tooltip("tx_gbps:Q", format=",.1f", title="tx Gbit/s"),
                  alt.Tooltip("util_pct:Q", format=".1f", title="util %")],

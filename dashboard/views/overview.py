@@ -44,16 +44,16 @@ ui.provenance(perf, (f"{int(p['gpus_without_counters'])} GPUs report no profilin
 delivered = ui.run("perf_delivered", start=start, end=end, bucket_minutes=bucket, precision=t.precision)
 d = delivered.frame
 if not d.empty:
-    long = d.melt(id_vars=["bucket"], value_vars=["delivered_tflops", "peak_tflops"],
+    long = ui.utc(d, "bucket").melt(id_vars=["bucket"], value_vars=["delivered_tflops", "peak_tflops"],
                   var_name="series", value_name="tflops")
     long["series"] = long["series"].map({"delivered_tflops": "delivered (estimate)",
                                          "peak_tflops": "nameplate peak of reporting GPUs"})
     long["pflops"] = long["tflops"] / 1e3
     chart = alt.Chart(long).mark_line().encode(
-        x=alt.X("bucket:T", title="time (UTC)"),
+        x=ui.time_x(),
         y=alt.Y("pflops:Q", title=f"{t.precision.upper()} PFLOPS (log scale)", scale=alt.Scale(type="log")),
         color=alt.Color("series:N", title=None, legend=alt.Legend(orient="bottom")),
-        tooltip=[alt.Tooltip("bucket:T", format="%Y-%m-%d %H:%M"), "series:N",
+        tooltip=[ui.time_tip(), "series:N",
                  alt.Tooltip("pflops:Q", format=",.1f", title="PFLOPS")],
     )
     target_rule = alt.Chart(pd.DataFrame({"pflops": [t.tflops / 1e3],

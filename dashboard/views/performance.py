@@ -19,30 +19,12 @@ ALL = "(all)"
 # Axis labels for TFLOPS data in PF / EF (formatting only; the data stays in TFLOPS).
 PF_LABELS = ("datum.value >= 1e6 ? format(datum.value / 1e6, ',~g') + ' EF' "
              ": format(datum.value / 1e3, ',~g') + ' PF'")
-UTC = alt.Scale(type="utc")
 LOG_FLOOR = 1000  # TFLOPS: where bars on the log axis start (1 PF)
-
-
-def utc(frame: pd.DataFrame, *cols: str) -> pd.DataFrame:
-    """Mark naive UTC timestamps as UTC so the browser draws them in UTC, whatever its zone."""
-    out = frame.copy()
-    for c in cols:
-        out[c] = pd.to_datetime(out[c]).dt.tz_localize("UTC")
-    return out
 
 
 def pct(ratio) -> str:
     """A ratio shown as a percentage (formatting only)."""
     return "n/a" if ratio is None or pd.isna(ratio) else f"{ratio:.1%}"
-
-
-def time_x(col: str = "bucket") -> alt.X:
-    return alt.X(f"{col}:T", title="time (UTC)", scale=UTC,
-                 axis=alt.Axis(format="%d %b %H:%M", labelAngle=0, labelOverlap="greedy", labelSeparation=12))
-
-
-def time_tip(col: str = "bucket", title: str = "bucket start (UTC)") -> alt.Tooltip:
-    return alt.Tooltip(f"{col}:T", title=title, format="%Y-%m-%d %H:%M", formatType="utc")
 
 
 def tflops_table_cols(**extra) -> dict:
@@ -189,16 +171,16 @@ ui.provenance(claim)
 # ---------------------------------------------------------------- delivered over time
 st.header("Delivered vs target and nameplate, over time")
 dl = ui.run("perf_delivered", start=start, end=end, bucket_minutes=bucket, precision=precision)
-df = utc(dl.frame, "bucket")
+df = ui.utc(dl.frame, "bucket")
 series = df.melt(id_vars=["bucket"], value_vars=["delivered_tflops", "peak_tflops"], var_name="series",
                  value_name="tflops")
 series["series"] = series["series"].map({
     "delivered_tflops": f"delivered, estimate ({precision.upper()})",
     "peak_tflops": f"nameplate of the GPUs counted ({precision.upper()} dense)"})
 lines = alt.Chart(series).mark_line().encode(
-    x=time_x(), y=alt.Y("tflops:Q", title="FLOPS (PF = 1,000 TFLOPS)", axis=alt.Axis(labelExpr=PF_LABELS)),
+    x=ui.time_x(), y=alt.Y("tflops:Q", title="FLOPS (PF = 1,000 TFLOPS)", axis=alt.Axis(labelExpr=PF_LABELS)),
     color=alt.Color("series:N", title=None, legend=alt.Legend(orient="top", labelLimit=400)),
-    tooltip=[time_tip(), "series:N", alt.Tooltip("tflops:Q", title="TFLOPS", format=",.0f")],
+    tooltip=[ui.time_tip(), "series:N", alt.Tooltip("tflops:Q", title="TFLOPS", format=",.0f")],
 )
 rule = alt.Chart(target_df).mark_rule(color="#d62728", strokeDash=[6, 4], size=2).encode(y="v:Q")
 rule_text = alt.Chart(target_df).mark_text(align="left", dx=4, dy=-6, color="#d62728").encode(
@@ -214,9 +196,9 @@ pcts["series"] = pcts["series"].map({
     "tensor_active_pct": "tensor pipes active (useful)",
     "mfu_pct": "MFU (estimate)"})
 busy = alt.Chart(pcts).mark_line().encode(
-    x=time_x(), y=alt.Y("pct:Q", title="percent (%)", scale=alt.Scale(domain=[0, 100])),
+    x=ui.time_x(), y=alt.Y("pct:Q", title="percent (%)", scale=alt.Scale(domain=[0, 100])),
     color=alt.Color("series:N", title=None, legend=alt.Legend(orient="top", labelLimit=400)),
-    tooltip=[time_tip(), "series:N", alt.Tooltip("pct:Q", title="%", format=".1f")],
+    tooltip=[ui.time_tip(), "series:N", alt.Tooltip("pct:Q", title="%", format=".1f")],
 )
 st.altair_chart(busy.properties(height=340, title="Busy is not useful: GPU_UTIL vs tensor activity vs MFU"),
                 width="stretch")
@@ -271,7 +253,7 @@ ui.provenance(level)
 if gpu != ALL:
     ser = ui.run("perf_gpu_series", start=start, end=end, precision=precision, gpu_uuid=gpu,
                  bucket_minutes=bucket)
-    gf = utc(ser.frame, "bucket")
+    gf = ui.utc(ser.frame, "bucket")
     status = gpus.frame.set_index("gpu_uuid").loc[gpu, "status"]
     st.markdown(f"**GPU `{gpu}`** ({node}), {bucket}-minute buckets · status: {status}")
     if status == "peak unknown":
@@ -288,9 +270,9 @@ if gpu != ALL:
         gl["series"] = gl["series"].map({"delivered_tflops": "delivered, estimate",
                                          "peak_tflops": f"nameplate ({precision.upper()} dense)"})
         st.altair_chart(alt.Chart(gl).mark_line().encode(
-            x=time_x(), y=alt.Y("tflops:Q", title="TFLOPS"),
+            x=ui.time_x(), y=alt.Y("tflops:Q", title="TFLOPS"),
             color=alt.Color("series:N", title=None, legend=alt.Legend(orient="top")),
-            tooltip=[time_tip(), "series:N", alt.Tooltip("tflops:Q", title="TFLOPS", format=",.1f")],
+            tooltip=[ui.time_tip(), "series:N", alt.Tooltip("tflops:Q", title="TFLOPS", format=",.1f")],
         ).properties(height=300, title="Delivered FLOPS (estimate)"), width="stretch")
     with g2:
         gp = gf.melt(id_vars=["bucket"], value_vars=["util_pct", "tensor_active_pct", "fp64_active_pct"],
@@ -298,23 +280,23 @@ if gpu != ALL:
         gp["series"] = gp["series"].map({"util_pct": "GPU_UTIL (busy)", "tensor_active_pct": "tensor active",
                                          "fp64_active_pct": "FP64 active"})
         st.altair_chart(alt.Chart(gp).mark_line().encode(
-            x=time_x(), y=alt.Y("pct:Q", title="percent (%)", scale=alt.Scale(domain=[0, 100])),
+            x=ui.time_x(), y=alt.Y("pct:Q", title="percent (%)", scale=alt.Scale(domain=[0, 100])),
             color=alt.Color("series:N", title=None, legend=alt.Legend(orient="top")),
-            tooltip=[time_tip(), "series:N", alt.Tooltip("pct:Q", title="%", format=".1f")],
+            tooltip=[ui.time_tip(), "series:N", alt.Tooltip("pct:Q", title="%", format=".1f")],
         ).properties(height=300, title="Activity"), width="stretch")
     g3, g4 = st.columns(2)
     with g3:
         st.altair_chart(alt.Chart(gf).mark_line(color="#ff7f0e").encode(
-            x=time_x(), y=alt.Y("power_w:Q", title="power (W)"),
-            tooltip=[time_tip(), alt.Tooltip("power_w:Q", title="W", format=",.0f")],
+            x=ui.time_x(), y=alt.Y("power_w:Q", title="power (W)"),
+            tooltip=[ui.time_tip(), alt.Tooltip("power_w:Q", title="W", format=",.0f")],
         ).properties(height=260, title="Power (W), bucket mean"), width="stretch")
     with g4:
         temp = alt.Chart(gf).mark_line(color="#d62728").encode(
-            x=time_x(), y=alt.Y("temp_c:Q", title="temperature (°C)"),
-            tooltip=[time_tip(), alt.Tooltip("temp_c:Q", title="°C, max", format=".0f"), "xid:Q"],
+            x=ui.time_x(), y=alt.Y("temp_c:Q", title="temperature (°C)"),
+            tooltip=[ui.time_tip(), alt.Tooltip("temp_c:Q", title="°C, max", format=".0f"), "xid:Q"],
         )
         xids = alt.Chart(gf[gf.xid > 0]).mark_point(shape="triangle-down", color="black", size=60).encode(
-            x=time_x(), y="temp_c:Q", tooltip=[time_tip(), alt.Tooltip("xid:Q", title="XID code")])
+            x=ui.time_x(), y="temp_c:Q", tooltip=[ui.time_tip(), alt.Tooltip("xid:Q", title="XID code")])
         st.altair_chart((temp + xids).properties(height=260, title="Temperature (°C, max); ▼ = XID error"),
                         width="stretch")
     ui.provenance(ser)
@@ -327,14 +309,14 @@ metric = st.radio("Colour by", ["tensor_active_pct", "util_pct"], horizontal=Tru
                                "util_pct": "DCGM_FI_DEV_GPU_UTIL, busy (%)"}.get)
 hm = ui.run("perf_rack_heatmap", start=start, end=end, bucket_minutes=hm_bucket, precision=precision,
             pod=None if pod == ALL else pod)
-hf = utc(hm.frame, "bucket", "bucket_end")
+hf = ui.utc(hm.frame, "bucket", "bucket_end")
 title = {"tensor_active_pct": "tensor activity (%)", "util_pct": "GPU_UTIL (%)"}[metric]
 st.altair_chart(alt.Chart(hf).mark_rect().encode(
-    x=alt.X("bucket:T", title="time (UTC)", scale=UTC, axis=alt.Axis(format="%d %b %H:%M", labelAngle=0)),
+    x=alt.X("bucket:T", title="time (UTC)", scale=ui.UTC, axis=alt.Axis(format="%d %b %H:%M", labelAngle=0)),
     x2="bucket_end:T",
     y=alt.Y("rack:N", title="rack", sort=sorted(hf["rack"].dropna().unique().tolist())),
     color=alt.Color(f"{metric}:Q", title=title, scale=alt.Scale(scheme="viridis", domain=[0, 100])),
-    tooltip=["rack:N", time_tip(), alt.Tooltip("util_pct:Q", title="GPU_UTIL %", format=".1f"),
+    tooltip=["rack:N", ui.time_tip(), alt.Tooltip("util_pct:Q", title="GPU_UTIL %", format=".1f"),
              alt.Tooltip("tensor_active_pct:Q", title="tensor active %", format=".1f"),
              alt.Tooltip("delivered_tflops:Q", title="delivered TFLOPS (est.)", format=",.0f"),
              "gpus_reporting:Q", "gpus_without_counters:Q"],
