@@ -12,7 +12,7 @@ import pandas as pd
 from . import queries
 from .config import REPO_ROOT, SAMPLE_DIR, load_settings
 from .metrics.common import data_range, settings_params
-from .store import connect
+from .store import StoreBusy, connect
 
 
 def _progress(msg: str) -> None:
@@ -182,7 +182,7 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         return args.func(args)
-    except (queries.QueryError, FileNotFoundError, ValueError) as e:
+    except (queries.QueryError, FileNotFoundError, ValueError, StoreBusy) as e:
         print(f"aifd: {e}", file=sys.stderr)
         return 2
 

@@ -54,6 +54,21 @@ def migrate(con: duckdb.DuckDBPyConnection) -> list[int]:
     return applied
 
 
+class StoreBusy(Exception):
+    """Another process holds the database's write lock (a load is running)."""
+
+
+def _open(db_path: Path, read_only: bool) -> duckdb.DuckDBPyConnection:
+    try:
+        return duckdb.connect(str(db_path), read_only=read_only)
+    except duckdb.IOException as e:
+        if "lock" not in str(e).lower():
+            raise
+        holder = str(e).split("Conflicting lock is held in", 1)[-1].split(". See", 1)[0].strip()
+        raise StoreBusy(f"{db_path} is in use by another process ({holder}): DuckDB allows one writer "
+                        "and no readers beside it; try again when the load finishes") from None
+
+
 def connect(db_path: str | Path, read_only: bool = False) -> duckdb.DuckDBPyConnection:
     """A connection with UTC session time zone; a writable one is migrated to the latest schema."""
     db_path = Path(db_path)
@@ -63,12 +78,12 @@ def connect(db_path: str | Path, read_only: bool = False) -> duckdb.DuckDBPyConn
         )
     if not read_only:
         db_path.parent.mkdir(parents=True, exist_ok=True)
-    con = duckdb.connect(str(db_path), read_only=read_only)
+    con = _open(db_path, read_only)
     if read_only and _pending(con):
         # A database made by an older version: migrate it once, briefly writable, then read.
         con.close()
         connect(db_path).close()
-        con = duckdb.connect(str(db_path), read_only=True)
+        con = _open(db_path, True)
     con.execute("SET TimeZone = 'UTC'")
     if not read_only:
         migrate(con)

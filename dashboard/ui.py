@@ -6,6 +6,7 @@ queries in ``queries/`` and each figure shows the query's name, data range and S
 from __future__ import annotations
 
 import os
+import time
 from contextlib import contextmanager
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -19,7 +20,7 @@ import streamlit as st
 from . import queries
 from .config import Settings, load_settings
 from .metrics.common import data_range, settings_params
-from .store import connect
+from .store import StoreBusy, connect
 
 
 def settings() -> Settings:
@@ -41,10 +42,26 @@ def _fingerprint(path: Path) -> tuple[str, int, int]:
         return str(path), 0, 0
 
 
+BUSY_WAIT_S = 20
+
+
 @contextmanager
 def db() -> Iterator[duckdb.DuckDBPyConnection]:
-    """A short-lived read-only connection, so `aifd ingest` can write while the dashboard runs."""
-    con = connect(db_path(), read_only=True)
+    """A short-lived read-only connection: the store is locked only while a figure is read.
+
+    While `aifd ingest` writes, DuckDB lets no other process read: wait for the load a little,
+    then say so on the page instead of failing.
+    """
+    deadline = time.monotonic() + BUSY_WAIT_S
+    while True:
+        try:
+            con = connect(db_path(), read_only=True)
+            break
+        except StoreBusy as e:
+            if time.monotonic() > deadline:
+                st.warning(f"The store is busy: {e}. Reload the page when the load has finished.")
+                st.stop()
+            time.sleep(0.5)
     try:
         yield con
     finally:
