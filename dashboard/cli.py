@@ -19,6 +19,9 @@ def _progress(msg: str) -> None:
     print(f"  … {msg}", file=sys.stderr, flush=True)
 
 
+WRITE_WAIT_S = 30  # a dashboard holds its read lock only while it reads one figure
+
+
 def _progress_bar(con, wanted: bool) -> None:
     """DuckDB's own progress bar shows long inserts (a 14 M-row Parquet day) on a terminal."""
     if wanted and sys.stderr.isatty():
@@ -31,7 +34,7 @@ def cmd_ingest(args: argparse.Namespace) -> int:
     at = None
     if args.at:
         at = queries.coerce(args.at, "TIMESTAMP", "--at")
-    con = connect(args.db)
+    con = connect(args.db, wait_s=WRITE_WAIT_S)
     _progress_bar(con, not args.quiet)
     failed = 0
     for report in load_paths(con, args.paths, kind=args.kind, at=at, force=args.force,
@@ -110,7 +113,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
                  progress=_progress)
     from .demo import load_sample
 
-    con = connect(args.db)
+    con = connect(args.db, wait_s=WRITE_WAIT_S)
     _progress_bar(con, True)
     failed = 0
     for report in load_sample(con, source, progress=_progress):

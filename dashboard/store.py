@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+import time
 from pathlib import Path
 
 import duckdb
@@ -69,9 +70,23 @@ def _open(db_path: Path, read_only: bool) -> duckdb.DuckDBPyConnection:
                         "and no readers beside it; try again when the load finishes") from None
 
 
-def connect(db_path: str | Path, read_only: bool = False) -> duckdb.DuckDBPyConnection:
-    """A connection with UTC session time zone; a writable one is migrated to the latest schema."""
+def connect(db_path: str | Path, read_only: bool = False, wait_s: float = 0) -> duckdb.DuckDBPyConnection:
+    """A connection with UTC session time zone; a writable one is migrated to the latest schema.
+
+    ``wait_s``: how long to retry while another process holds the lock (then StoreBusy).
+    """
     db_path = Path(db_path)
+    deadline = time.monotonic() + wait_s
+    while True:
+        try:
+            return _connect(db_path, read_only)
+        except StoreBusy:
+            if time.monotonic() >= deadline:
+                raise
+            time.sleep(0.25)
+
+
+def _connect(db_path: Path, read_only: bool) -> duckdb.DuckDBPyConnection:
     if read_only and not db_path.exists():
         raise FileNotFoundError(
             f"no database at {db_path}: run `aifd demo` or `aifd ingest FILE` first"

@@ -6,7 +6,6 @@ queries in ``queries/`` and each figure shows the query's name, data range and S
 from __future__ import annotations
 
 import os
-import time
 from contextlib import contextmanager
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -52,16 +51,11 @@ def db() -> Iterator[duckdb.DuckDBPyConnection]:
     While `aifd ingest` writes, DuckDB lets no other process read: wait for the load a little,
     then say so on the page instead of failing.
     """
-    deadline = time.monotonic() + BUSY_WAIT_S
-    while True:
-        try:
-            con = connect(db_path(), read_only=True)
-            break
-        except StoreBusy as e:
-            if time.monotonic() > deadline:
-                st.warning(f"The store is busy: {e}. Reload the page when the load has finished.")
-                st.stop()
-            time.sleep(0.5)
+    try:
+        con = connect(db_path(), read_only=True, wait_s=BUSY_WAIT_S)
+    except StoreBusy as e:
+        st.warning(f"The store is busy: {e}. Reload the page when the load has finished.")
+        st.stop()
     try:
         yield con
     finally:

@@ -45,3 +45,15 @@ def test_page_waits_then_says_the_store_is_busy(locked, monkeypatch):
     assert not at.exception
     assert "store is busy" in at.warning[0].value
     assert time.monotonic() - t >= 0.5
+
+
+def test_a_writer_waits_for_a_short_lock_to_pass(sample_copy):
+    brief = HOLD.replace("time.sleep(60)", "time.sleep(1.5)")
+    proc = subprocess.Popen([sys.executable, "-c", brief, str(sample_copy)], stdout=subprocess.PIPE, text=True)
+    assert proc.stdout.readline().strip() == "locked"
+    with pytest.raises(StoreBusy):
+        connect(sample_copy, wait_s=0)
+    con = connect(sample_copy, wait_s=20)  # what `aifd ingest` does
+    assert con.execute("SELECT count(*) FROM gpus").fetchall()[0][0] > 0
+    con.close()
+    proc.wait()
