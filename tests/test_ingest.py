@@ -314,3 +314,14 @@ def test_read_only_open_of_an_older_database_applies_new_migrations(db_path):
     ro = connect(db_path, read_only=True)
     assert ro.execute("SELECT max(version) FROM schema_migrations").fetchall()[0][0] == latest
     ro.close()
+
+
+def test_folder_load_finds_sboms_but_not_other_json(con, tmp_path):
+    import shutil
+
+    from dashboard.config import REPO_ROOT
+    from dashboard.ingest.loader import expand
+
+    shutil.copy(REPO_ROOT / "sample_metrics" / "sbom" / "edge-inference-node.cdx.json", tmp_path / "node.json")
+    write(tmp_path / "manifest.json", '{"generator": "x"}')
+    assert [p.name for p in expand(con, [tmp_path])] == ["node.json"]

@@ -266,7 +266,9 @@ def expand(con: duckdb.DuckDBPyConnection, paths: Iterable[str | Path]) -> list[
     found: list[Path] = []
     for p in map(Path, paths):
         if p.is_dir():
-            found.extend(sorted(x for x in p.rglob("*") if x.is_file() and x.suffix.lower() in files.EXTENSIONS))
+            found.extend(sorted(x for x in p.rglob("*") if x.is_file() and (
+                x.suffix.lower() in files.EXTENSIONS
+                or any(sniffer(x) for sniffer in files.SNIFFERS))))  # e.g. an SBOM's .json, not manifest.json
         else:
             found.append(p)
     return sorted(found, key=lambda x: (_domain_rank(con, x), str(x)))

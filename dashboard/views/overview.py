@@ -22,6 +22,8 @@ p = perf.frame.iloc[0]
 e = energy.frame.iloc[0]
 
 st.subheader("Performance against the claim")
+st.caption(f"Fleet in the store: {int(p['gpus_inventory']):,} GPUs, {int(p['gpus_reporting']):,} reporting in "
+           "this range. The target applies to the whole site: a partial fleet reaches a smaller share.")
 c1, c2, c3, c4 = st.columns(4)
 ui.metric(c1, f"Delivered ({t.precision.upper()}, estimate)", ui.fmt_flops(p["delivered_tflops"]), perf,
           help="Mean over the range of the fleet's estimated sustained FLOPS.",
