@@ -159,6 +159,13 @@ def fmt_flops(tflops: float | None) -> str:
     return f"{tflops:,.3g} TFLOPS"
 
 
+def pct(ratio: float | None, decimals: int = 1) -> str:
+    """A ratio as a percentage; n/a where there is no value."""
+    if ratio is None or pd.isna(ratio):
+        return "n/a"
+    return f"{ratio * 100:.{decimals}f} %"
+
+
 def fmt(value: float | None, unit: str = "", digits: int = 3) -> str:
     if value is None or pd.isna(value):
         return "n/a"

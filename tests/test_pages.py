@@ -67,3 +67,12 @@ def test_missing_database_says_what_to_do(tmp_path, monkeypatch):
     at.run()
     assert not at.exception
     assert "aifd demo" in at.error[0].value
+
+
+def test_overview_on_a_store_without_telemetry_says_so(db_path, monkeypatch):
+    from dashboard.store import connect
+
+    connect(db_path).close()
+    at = render(PAGES / "overview.py", db_path, monkeypatch)
+    assert "No GPU telemetry in this range" in at.info[0].value
+    assert not any("nan" in (m.value + (m.delta or "")) for m in at.metric)

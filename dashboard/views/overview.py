@@ -22,20 +22,22 @@ p = perf.frame.iloc[0]
 e = energy.frame.iloc[0]
 
 st.subheader("Performance against the claim")
+if not p["gpus_reporting"]:
+    st.info("No GPU telemetry in this range: load samples with `aifd ingest FILE` (or `aifd demo`).")
 st.caption(f"Fleet in the store: {int(p['gpus_inventory']):,} GPUs, {int(p['gpus_reporting']):,} reporting in "
            "this range. The target applies to the whole site: a partial fleet reaches a smaller share.")
 c1, c2, c3, c4 = st.columns(4)
 ui.metric(c1, f"Delivered ({t.precision.upper()}, estimate)", ui.fmt_flops(p["delivered_tflops"]), perf,
           help="Mean over the range of the fleet's estimated sustained FLOPS.",
-          delta=f"{p['target_share']:.2%} of the {t.exaflops:g} EF target")
+          delta=f"{ui.pct(p['target_share'], 2)} of the {t.exaflops:g} EF target")
 ui.metric(c2, f"Nameplate peak ({t.precision.upper()} dense)", ui.fmt_flops(p["peak_tflops"]), perf,
           help="Sum of the catalog's dense peak over the GPUs in the inventory with a known model.",
-          delta=("target met on paper" if p["peak_tflops"] >= p["target_tflops"] else
-                 f"target not met on paper ({p['peak_tflops'] / p['target_tflops']:.1%})"))
-ui.metric(c3, "Model-FLOPS utilization", ui.fmt(p["mfu"] * 100, "%"), perf,
+          delta=("target met on paper" if p["peak_target_share"] >= 1 else
+                 f"target not met on paper ({ui.pct(p['peak_target_share'])})"))
+ui.metric(c3, "Model-FLOPS utilization", ui.pct(p["mfu"]), perf,
           help="Delivered / nameplate peak.",
           delta=f"{int(p['idle_gpus'])} idle GPUs, {int(p['unhealthy_gpus'])} unhealthy")
-ui.metric(c4, "Busy vs useful", f"{p['util_pct']:.0f} % vs {p['tensor_active_pct']:.0f} %", perf,
+ui.metric(c4, "Busy vs useful", f"{ui.fmt(p['util_pct'], '%', 2)} vs {ui.fmt(p['tensor_active_pct'], '%', 2)}", perf,
           help="Mean DCGM_FI_DEV_GPU_UTIL (a kernel was running) vs mean tensor-pipe activity.",
           delta=f"{int(p['gpus_reporting']):,} of {int(p['gpus_inventory']):,} GPUs reporting")
 ui.provenance(perf, (f"{int(p['gpus_without_counters'])} GPUs report no profiling counters and "
@@ -74,14 +76,16 @@ ui.metric(c1, "Facility power (mean)", ui.fmt(e["facility_kw_avg"] / 1e3, "MW"),
 ui.metric(c2, "PUE (range)", ui.fmt(e["pue"], digits=3), energy,
           help="Facility energy / IT energy over the selected range (ISO/IEC 30134-2 reports it per year). "
                "EnEfG: ≤ 1.2 for sites opened from July 2026 (within two years).")
-ui.metric(c3, "Renewable share (REF)", ui.fmt(e["ref"] * 100, "%"), energy,
+ui.metric(c3, "Renewable share (REF)", ui.pct(e["ref"]), energy,
           help="Renewable energy / facility energy (ISO/IEC 30134-3). EnEfG: 50 % since 2024, 100 % from 2027.")
-ui.metric(c4, "Heat reused (ERF)", ui.fmt(e["erf"] * 100, "%"), energy,
+ui.metric(c4, "Heat reused (ERF)", ui.pct(e["erf"]), energy,
           help="Reused energy / facility energy (ISO/IEC 30134-6). EnEfG for new sites: 10 % from July 2026.")
 c5.metric("Delivered GFLOPS per W", ui.fmt(gpw, digits=3),
           help=f"Delivered {t.precision.upper()} FLOPS (estimate) / facility power. From "
                f"{perf.provenance()} and {energy.provenance()}. Green500 #1 (Nov 2025, FP64 HPL): 73.28.")
-ui.provenance(energy, f"{e['facility_kwh']:,.0f} kWh facility, {e['it_kwh']:,.0f} kWh IT over {e['hours']:.1f} h")
+ui.provenance(energy, f"{ui.fmt(e['facility_kwh'], 'kWh', 6)} facility, {ui.fmt(e['it_kwh'], 'kWh', 6)} IT "
+                      f"over {e['hours']:.1f} h" if not pd.isna(e["facility_kwh"]) else
+                      "no facility-meter readings in this range")
 
 st.subheader("Sovereignty")
 if sov.frame.empty:
