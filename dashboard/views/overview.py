@@ -56,7 +56,7 @@ if not d.empty:
     chart = alt.Chart(long).mark_line().encode(
         x=ui.time_x(),
         y=alt.Y("pflops:Q", title=f"{t.precision.upper()} PFLOPS (log scale)", scale=alt.Scale(type="log")),
-        color=alt.Color("series:N", title=None, legend=alt.Legend(orient="bottom")),
+        color=alt.Color("series:N", title=None, legend=alt.Legend(orient="bottom", labelLimit=400)),
         tooltip=[ui.time_tip(), "series:N",
                  alt.Tooltip("pflops:Q", format=",.1f", title="PFLOPS")],
     )
