@@ -38,6 +38,7 @@ class Settings:
     idle_threshold: float = 0.05  # tensor-pipe activity below this counts as idle
     idle_minutes: int = 60
     hot_temp_c: float = 85.0
+    rubric_path: Path = QUERIES_DIR / "reference" / "sovereignty_rubric.csv"  # EU CSF rating rubric
     source: str = "defaults"
 
 
@@ -58,6 +59,7 @@ def load_settings(path: str | os.PathLike | None = None, env: dict[str, str] | N
         tgt = doc.get("target", {})
         ops = doc.get("operations", {})
         prom = doc.get("prometheus", {})
+        sov = doc.get("sovereignty", {})
         s = replace(
             s,
             db_path=Path(store.get("db_path", s.db_path)),
@@ -72,6 +74,7 @@ def load_settings(path: str | os.PathLike | None = None, env: dict[str, str] | N
             idle_threshold=float(ops.get("idle_threshold", s.idle_threshold)),
             idle_minutes=int(ops.get("idle_minutes", s.idle_minutes)),
             hot_temp_c=float(ops.get("hot_temp_c", s.hot_temp_c)),
+            rubric_path=Path(sov.get("rubric", s.rubric_path)),
         )
         sources.append(str(cfg_path))
     overrides = {
@@ -80,6 +83,7 @@ def load_settings(path: str | os.PathLike | None = None, env: dict[str, str] | N
         "AIFD_TARGET_PRECISION": lambda v: replace(s, target=replace(s.target, precision=v.lower())),
         "AIFD_TARGET_SPARSE": lambda v: replace(s, target=replace(s.target, sparse=_env_bool(v))),
         "AIFD_PROMETHEUS_URL": lambda v: replace(s, prometheus_url=v),
+        "AIFD_RUBRIC": lambda v: replace(s, rubric_path=Path(v)),
     }
     for key, apply in overrides.items():
         if env.get(key):

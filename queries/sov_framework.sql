@@ -1,6 +1,6 @@
 -- title: EU Cloud Sovereignty Framework rating: SEAL level per objective, weighted score
 -- returns: one row per objective SOV-1..SOV-8: objective, title, weight (ratio, the framework's), indicator (name), indicator_value (ratio 0..1; NULL for assessed objectives), seal_level (0..4), seal_label, thresholds (indicator values for SEAL 1/2/3/4), min_seal (0..4, the tender gate), gate_met (boolean), weighted_score (weight × level / 4, ratio), components_in_scope (count), shortfall (count of in-scope components holding the indicator down), evidence_components (up to 6 of them, most critical first), criteria, evidence, assumption (text from the rubric), framework_score (ratio 0..1: sum of weighted_score), all_gates_met (boolean)
--- param: rubric VARCHAR = queries/reference/sovereignty_rubric.csv: path of the rubric CSV (the page passes the absolute path)
+-- param: rubric VARCHAR: path of the rubric CSV (settings: [sovereignty] rubric or AIFD_RUBRIC; default queries/reference/sovereignty_rubric.csv, passed as an absolute path by the pages and `aifd query`)
 -- param: snapshot DATE = NULL: the stack as of this date; NULL: the latest snapshot
 -- formula: indicator = Σ w·[component meets the objective's test] / Σ w over the components in the objective's layers (w = criticality); SEAL level = number of the rubric's thresholds the indicator reaches (assessed objectives: the rubric's level); framework score = Σ weight · level / 4
 WITH r AS (

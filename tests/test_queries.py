@@ -160,3 +160,10 @@ def test_cli_prints_the_same_figure_as_the_core(tiny):
     core = run(tiny, "energy_headline", start=T0, end=END).iloc[0]
     assert cli["pue"] == pytest.approx(core.pue) and cli["it_kwh"] == pytest.approx(core.it_kwh)
     assert "query `energy_headline`" in out.stderr
+
+
+def test_cli_finds_the_rubric_from_any_folder(sample_db, tmp_path):
+    out = subprocess.run([sys.executable, "-m", "dashboard.cli", "--db", str(sample_db), "query", "sov_framework",
+                          "--format", "csv"], capture_output=True, text=True, cwd=tmp_path)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.count("SOV-") == 8

@@ -30,4 +30,5 @@ def settings_params(s: Settings) -> dict[str, object]:
         "idle_threshold": s.idle_threshold,
         "idle_minutes": s.idle_minutes,
         "hot_temp_c": s.hot_temp_c,
+        "rubric": str(s.rubric_path.resolve()),
     }

@@ -9,7 +9,7 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import ui
-from dashboard.metrics.sovereignty import RUBRIC_PATH, Swap, swaps_json
+from dashboard.metrics.sovereignty import Swap, swaps_json
 
 ui.page_header(
     "Sovereignty",
@@ -184,7 +184,7 @@ with what_if:
 
 # --- framework rating ---------------------------------------------------------------------
 with framework:
-    fw = ui.run("sov_framework", snapshot=snapshot, rubric=str(RUBRIC_PATH))
+    fw = ui.run("sov_framework", snapshot=snapshot)  # rubric file from settings ([sovereignty] rubric)
     ff = fw.frame
     c1, c2 = st.columns(2)
     ui.metric(c1, "Framework score", pct(ff.framework_score.iloc[0]), fw,
@@ -212,7 +212,7 @@ with framework:
             st.markdown(f"**Criteria.** {r.criteria}\n\n**Evidence.** {r.evidence}\n\n"
                         f"**Components holding it down** ({r.shortfall} of {r.components_in_scope} in scope): "
                         f"{r.evidence_components or '—'}\n\n**Assumption.** {r.assumption}")
-    ui.provenance(fw, f"rubric: {RUBRIC_PATH.relative_to(RUBRIC_PATH.parents[2])}; weights as reported for the "
+    ui.provenance(fw, f"rubric: {ui.settings().rubric_path}; weights as reported for the "
                       "EU Cloud Sovereignty Framework v1.2.1 (Oct 2025); thresholds, scopes and gates are this "
                       "project's assumptions, stated per objective")
 
