@@ -118,15 +118,18 @@ def _pending(con: duckdb.DuckDBPyConnection) -> bool:
 REFERENCE_DIR = QUERIES_DIR / "reference"
 
 
-def ensure_reference(con: duckdb.DuckDBPyConnection) -> None:
-    """Load the shipped GPU catalog into an empty store, through the ingest log like any file.
+REFERENCE_TABLES = {"gpu_models": "gpu_models.csv", "xid_codes": "xid_codes.csv"}
 
-    A user revises it by ingesting their own catalog CSV (same columns); later loads update it.
+
+def ensure_reference(con: duckdb.DuckDBPyConnection) -> None:
+    """Load the shipped reference data (GPU catalog, XID codes) into empty tables, through the
+    ingest log like any file. A user revises them by ingesting their own CSV with the same columns.
     """
-    if con.execute("SELECT count(*) FROM gpu_models").fetchall()[0][0]:
-        return
     from .ingest import load_path  # ingest depends on the store, not the other way round
 
-    report = load_path(con, REFERENCE_DIR / "gpu_models.csv", kind="gpu_models", force=True)
-    if report.status != "ok":
-        raise RuntimeError(f"shipped GPU catalog did not load: {report.summary()}")
+    for table, name in REFERENCE_TABLES.items():
+        if con.execute(f"SELECT count(*) FROM {table}").fetchall()[0][0]:
+            continue
+        report = load_path(con, REFERENCE_DIR / name, kind=table, force=True)
+        if report.status != "ok":
+            raise RuntimeError(f"shipped reference data did not load: {report.summary()}")

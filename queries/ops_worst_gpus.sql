@@ -1,5 +1,5 @@
 -- title: GPUs needing attention
--- returns: one row per GPU with a problem, worst first: gpu_uuid, hostname, rack, pod, model, issue (XID code named, overheating, idle, no profiling counters, peak unknown), util_pct and tensor_active_pct (means, %), max_temp_c (degC), xid_samples (samples with an XID code), last_xid, power_w (mean, W), last_seen (UTC)
+-- returns: one row per GPU with a problem, worst first: gpu_uuid, hostname, rack, pod, model, issue (XID code named from xid_codes, overheating, idle, no profiling counters, peak unknown), util_pct and tensor_active_pct (means, %), max_temp_c (degC), xid_samples (samples with an XID code), last_xid, power_w (mean, W), last_seen (UTC)
 -- param: start TIMESTAMP: start of the range, UTC, inclusive
 -- param: end TIMESTAMP: end of the range, UTC, exclusive
 -- param: hot_temp_c DOUBLE = 85: temperature that counts as overheating, degC
@@ -16,16 +16,9 @@ WITH per_gpu AS (
     GROUP BY gpu_id
 ), named AS (
     SELECT p.*, g.gpu_uuid, g.hostname, g.rack, g.pod, g.model, m.model IS NULL AS peak_unknown,
-        CASE p.last_xid
-            WHEN 13 THEN 'graphics engine exception' WHEN 31 THEN 'GPU memory page fault'
-            WHEN 43 THEN 'GPU stopped processing' WHEN 45 THEN 'preemptive cleanup'
-            WHEN 48 THEN 'double-bit ECC error' WHEN 63 THEN 'ECC page retirement'
-            WHEN 64 THEN 'ECC page retirement failure' WHEN 74 THEN 'NVLink error'
-            WHEN 79 THEN 'fallen off the bus' WHEN 92 THEN 'high single-bit ECC rate'
-            WHEN 94 THEN 'contained ECC error' WHEN 95 THEN 'uncontained ECC error'
-            WHEN 119 THEN 'GSP RPC timeout' WHEN 120 THEN 'GSP error'
-            ELSE 'see NVIDIA XID catalog' END AS xid_name
+        coalesce(x.meaning, 'see the NVIDIA XID catalog') AS xid_name
     FROM per_gpu p JOIN gpus g USING (gpu_id) LEFT JOIN gpu_models m ON m.model = g.model
+    LEFT JOIN xid_codes x ON x.code = p.last_xid
 )
 SELECT gpu_uuid, hostname, rack, pod, model,
        CASE WHEN xid_samples > 0 THEN 'XID ' || last_xid || ' (' || xid_name || ')'

@@ -8,18 +8,8 @@
 -- uses: gpu_peaks, gpu_health, gpu_sampling, is_xid (queries/schema/003_performance_macros.sql)
 --
 -- DCGM_FI_DEV_XID_ERRORS is the last XID code (a gauge); any sample with a code other than 0
--- counts. Code names from NVIDIA's XID catalog (docs.nvidia.com/deploy/xid-errors).
-WITH xid_names(code, meaning) AS (
-    VALUES (13, 'graphics engine exception'), (31, 'GPU memory page fault'),
-           (43, 'GPU stopped processing'), (45, 'preemptive cleanup'),
-           (48, 'double-bit ECC error'), (61, 'internal micro-controller breakpoint'),
-           (62, 'internal micro-controller halt'), (63, 'ECC page retirement or row remapping'),
-           (64, 'ECC page retirement or row remapping failure'), (74, 'NVLink error'),
-           (79, 'GPU has fallen off the bus'), (92, 'high single-bit ECC error rate'),
-           (94, 'contained ECC error'), (95, 'uncontained ECC error'),
-           (119, 'GSP RPC timeout'), (120, 'GSP error')
-),
-per_gpu AS (
+-- counts. Code names from the xid_codes table (queries/reference/xid_codes.csv, NVIDIA's XID catalog).
+WITH per_gpu AS (
     SELECT h.*, st.step_s
     FROM gpu_health($start, $end, $hot_temp_c) h JOIN gpu_sampling($start, $end) st USING (gpu_id)
     WHERE h.affected > 0
@@ -30,7 +20,7 @@ codes AS (
                       '; ' ORDER BY c.xid) AS xid_codes
     FROM (SELECT gpu_id, xid, count(*) AS n FROM gpu_samples
           WHERE ts >= $start AND ts < $end AND is_xid(xid) GROUP BY ALL) c
-    LEFT JOIN xid_names x ON x.code = c.xid
+    LEFT JOIN xid_codes x ON x.code = c.xid
     GROUP BY c.gpu_id
 )
 SELECT g.gpu_uuid, g.hostname, g.gpu_index, g.rack, g.pod, g.model,

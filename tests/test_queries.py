@@ -115,7 +115,7 @@ def test_utilization_by_pod(tiny):
 def test_gpus_needing_attention_named_and_ordered(tiny):
     f = run(tiny, "ops_worst_gpus", start=T0, end=END, hot_temp_c=85, idle_threshold=0.05, limit=10)
     assert f[["gpu_uuid", "issue"]].values.tolist() == [
-        ["GPU-a", "XID 79 (fallen off the bus)"],
+        ["GPU-a", "XID 79 (GPU has fallen off the bus)"],
         ["GPU-b", "overheating (91.0 degC)"],
         ["GPU-c", "idle"],
     ]
@@ -167,3 +167,13 @@ def test_cli_finds_the_rubric_from_any_folder(sample_db, tmp_path):
                           "--format", "csv"], capture_output=True, text=True, cwd=tmp_path)
     assert out.returncode == 0, out.stderr
     assert out.stdout.count("SOV-") == 8
+
+
+def test_xid_meanings_come_from_the_reference_table_and_can_be_revised(tiny, tmp_path):
+    con = connect(tiny)
+    assert con.execute("SELECT meaning FROM xid_codes WHERE code = 79").fetchall() == [("GPU has fallen off the bus",)]
+    r = load_path(con, write(tmp_path / "xid.csv", "code,meaning,source\n79,GPU lost from the PCIe bus,site runbook\n"))
+    assert r.status == "ok" and r.domains[0].updated == 1
+    con.close()
+    f = run(tiny, "ops_worst_gpus", start=T0, end=END, hot_temp_c=85, idle_threshold=0.05, limit=1)
+    assert f["issue"].tolist() == ["XID 79 (GPU lost from the PCIe bus)"]

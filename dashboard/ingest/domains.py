@@ -182,9 +182,18 @@ GPU_MODELS = Domain(
     timeseries=False,
 )
 
+XID_CODES = Domain(
+    "xid_codes",
+    "XID error codes (DCGM_FI_DEV_XID_ERRORS values) and what they mean, with the source",
+    (Column("code", "INTEGER"), Column("meaning", "VARCHAR"), Column("source", "VARCHAR")),
+    required=frozenset({"code", "meaning", "source"}),
+    aliases={"xid": ("code", 1.0)},
+    timeseries=False,
+)
+
 # Order matters: the first domain whose required columns a header has wins, so telemetry
 # (which also carries inventory labels) is tried before inventory.
-DOMAINS: list[Domain] = [GPU_SAMPLES, LINK_SAMPLES, METER_SAMPLES, GPU_MODELS, GPUS, LINKS, METERS]
+DOMAINS: list[Domain] = [GPU_SAMPLES, LINK_SAMPLES, METER_SAMPLES, GPU_MODELS, XID_CODES, GPUS, LINKS, METERS]
 
 
 def register(domain: Domain, before: str | None = None) -> None:

@@ -27,11 +27,6 @@ QUERIES = (
     "perf_unhealthy_gpus",
 )
 
-#: XID codes the operators' lists name (the SQL carries the same table, see perf_unhealthy_gpus).
-XID_NAMES = {
-    48: "double-bit ECC error", 74: "NVLink error", 79: "GPU has fallen off the bus",
-    94: "contained ECC error", 95: "uncontained ECC error", 119: "GSP RPC timeout", 120: "GSP error",
-}
 
 IDLE_RULE = ("A GPU is idle while neither its tensor pipe nor its FP64 pipe is active "
              "(DCGM_FI_PROF_PIPE_TENSOR_ACTIVE and _FP64_ACTIVE both below {threshold:.0%}) for at "
