@@ -24,7 +24,7 @@ def captions(at: AppTest) -> str:
 @pytest.mark.parametrize("page, queries", [
     ("overview.py", ["perf_headline", "perf_delivered", "energy_headline", "sov_headline"]),
     ("operations.py", ["ops_utilization", "ops_worst_gpus", "energy_power", "net_link_utilization", "net_link_summary"]),
-    ("data.py", ["store_contents", "ingest_log", "rejects", "fleet_inventory", "gpu_catalog"]),
+    ("data.py", ["store_contents", "ingest_log", "rejects", "fleet_inventory", "gpu_catalog", "xid_catalog"]),
 ])
 def test_page_renders_and_names_its_queries(page, queries, sample_db, monkeypatch):
     at = render(PAGES / page, sample_db, monkeypatch)

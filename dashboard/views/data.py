@@ -5,7 +5,7 @@ from dashboard import ui
 
 ui.page_header("Data", "What the store holds, every load with its file checksum, and every rejected "
                "row with its file, line and reason.")
-ui.require_data()
+start, end = ui.time_range()
 st.caption(f"Database: `{ui.db_path()}` · settings from {ui.settings().source}")
 
 contents = ui.run("store_contents")
@@ -50,3 +50,9 @@ st.dataframe(cat.frame, hide_index=True, width="stretch",
              column_config={"source": st.column_config.TextColumn("source (datasheet)", width="large"),
                             "notes": st.column_config.TextColumn(width="large")})
 ui.provenance(cat, "revise it by ingesting a CSV with the same columns (queries/reference/gpu_models.csv)")
+
+st.subheader("XID error codes")
+xid = ui.run("xid_catalog", start=start, end=end)
+st.dataframe(xid.frame, hide_index=True, width="stretch",
+             column_config={"source": st.column_config.TextColumn(width="large")})
+ui.provenance(xid, "meanings from queries/reference/xid_codes.csv; revise by ingesting a CSV with the same columns")

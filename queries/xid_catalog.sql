@@ -1,0 +1,10 @@
+-- title: XID error codes
+-- returns: one row per known XID code: code, meaning, source, gpus_seen (GPUs that reported it in the range), samples (samples carrying it in the range)
+-- param: start TIMESTAMP: start of the range, UTC, inclusive
+-- param: end TIMESTAMP: end of the range, UTC, exclusive
+SELECT x.code, x.meaning, x.source,
+       count(DISTINCT s.gpu_id) AS gpus_seen, count(s.gpu_id) AS samples
+FROM xid_codes x
+LEFT JOIN gpu_samples s ON s.xid = x.code AND s.ts >= $start AND s.ts < $end
+GROUP BY ALL
+ORDER BY samples DESC, x.code
