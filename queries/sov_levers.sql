@@ -1,5 +1,5 @@
 -- title: What-if levers: substitutions ranked by criticality-weighted US-share reduction per euro
--- returns: one row per component that names an alternative vendor: component_id, name, layer (label), vendor, control_country (ISO 3166-1 alpha-2, ultimate parent), alternative, alternative_vendor, alternative_country (ultimate parent), criticality (1..5), spend_eur, alternative_spend_eur (EUR per year), switch_cost_eur (one-off EUR), first_year_cost_eur (EUR: switch cost + change in annual spend), us_critical_pp (percentage points the criticality-weighted US share falls), lockin_pp, kill_switch_pp (percentage points the hard lock-in and kill-switch shares fall), pp_per_meur (us_critical_pp per million EUR of first-year cost; NULL when the switch saves money in the first year), rank
+-- returns: one row per component that names an alternative vendor: component_id, name, layer (label), vendor, control_country (ISO 3166-1 alpha-2, ultimate parent), alternative, alternative_vendor, alternative_country (ultimate parent; the alternative vendor's ownership as of the snapshot date), criticality (1..5), spend_eur, alternative_spend_eur (EUR per year), switch_cost_eur (one-off EUR), first_year_cost_eur (EUR: switch cost + change in annual spend), us_critical_pp (percentage points the criticality-weighted US share falls), lockin_pp, kill_switch_pp (percentage points the hard lock-in and kill-switch shares fall), pp_per_meur (us_critical_pp per million EUR of first-year cost; NULL when the switch saves money in the first year), rank
 -- param: snapshot DATE = NULL: the stack as of this date; NULL: the latest snapshot
 -- param: limit INTEGER = 50: rows at most
 -- formula: us_critical_pp = 100 · w·([US now] − [US after]) / Σ w over the stack; first_year_cost = switch_cost (or one year's spend when unknown) + alternative_spend − spend; pp_per_meur = us_critical_pp / (first_year_cost / 1e6); ranked by pp_per_meur, switches that save money first, levers that do not move the US share last
@@ -21,7 +21,9 @@ lever AS (
            coalesce(a.parent_country, a.hq_country) = 'US' AND NOT b.alternative_open_source AS lockin_after,
            b.us_parent AND b.needs_vendor_service AS kill_now
     FROM base b
-    JOIN vendors a ON a.vendor_id = b.alternative_vendor_id
+    -- the alternative's ownership as of the snapshot (vendor_versions: the latest valid_from on or before it)
+    JOIN vendor_versions a ON a.vendor_id = b.alternative_vendor_id
+        AND b.as_of >= a.applies_from AND b.as_of < a.applies_until
 ),
 scored AS (
     SELECT *,

@@ -87,7 +87,7 @@ def _counts(con) -> dict[str, int]:
 
 
 def _fingerprint(con) -> tuple:
-    return (con.execute("SELECT * FROM vendors ORDER BY vendor_id").fetchall(),
+    return (con.execute("SELECT * FROM vendors ORDER BY vendor_id, valid_from").fetchall(),
             con.execute("SELECT * FROM components ORDER BY snapshot_date, component_id").fetchall())
 
 
@@ -264,6 +264,197 @@ def test_folder_loads_vendors_before_components(con, tmp_path):
     assert [r.domains[0].domain for r in reports] == ["vendors", "components"]
     assert all(r.status == "ok" for r in reports), [r.summary() for r in reports]
 
+
+
+# --- vendor ownership history -------------------------------------------------------------
+
+# deco and frco are bought by US Corp on 2026-03-01, between the two snapshots.
+ACQUISITIONS_CSV = """vendor_id,name,hq_country,parent,parent_country,notes,valid_from
+deco,DE Co GmbH,DE,US Corp,US,acquired by US Corp,2026-03-01
+frco,FR Co SAS,FR,US Corp,US,acquired by US Corp,2026-03-01
+"""
+
+
+@pytest.fixture
+def acquired(inv, tmp_path):
+    r = load_path(inv, _write(tmp_path / "acquisitions.csv", ACQUISITIONS_CSV))
+    assert r.status == "ok", r.summary()
+    assert r.total("loaded") == 2 and r.total("updated") == 0  # two new versions, the old ones kept
+    return inv
+
+
+def test_acquisition_between_snapshots_rescores_only_the_later_snapshot(acquired):
+    inv = acquired
+    assert inv.execute("SELECT vendor_id, valid_from FROM vendors WHERE vendor_id IN ('deco', 'frco') "
+                       "ORDER BY ALL").fetchall() == [
+        ("deco", date(1900, 1, 1)), ("deco", date(2026, 3, 1)),
+        ("frco", date(1900, 1, 1)), ("frco", date(2026, 3, 1))]
+    # January (before the acquisition): exactly as before
+    jan = sov.headline(inv, snapshot=date(2026, 1, 1)).frame.iloc[0]
+    assert jan.us_share_critical == pytest.approx(12 / 15)
+    assert jan.hard_lockin_share == pytest.approx(9 / 15) and jan.kill_switch_share == pytest.approx(7 / 15)
+    # June: c1 usco 5, c2 deco 4 (closed, no alternative), c3 desub 3 (cloud), c4 deco 2 (open source);
+    # deco is now US-controlled -> US w 14/14 (was 8/14); HQ view still c1 only -> 5/14;
+    # hard lock-in c1 + c2 = 9/14 (was 5/14); kill switch c3 = 3/14 (unchanged)
+    jun = sov.headline(inv).frame.iloc[0]
+    assert str(jun.snapshot_date)[:10] == "2026-06-01"
+    assert jun.us_share_critical == pytest.approx(14 / 14)
+    assert jun.us_share_count == pytest.approx(4 / 4)
+    assert jun.hard_lockin_share == pytest.approx(9 / 14)
+    assert jun.kill_switch_share == pytest.approx(3 / 14)
+    assert jun.us_share_critical_prev == pytest.approx(12 / 15)
+    t = sov.trend(inv).frame
+    assert list(t.us_share_critical) == pytest.approx([12 / 15, 14 / 14])
+    assert list(t.us_share_critical_hq) == pytest.approx([5 / 15, 5 / 14])
+    # the vendor list shows the version valid at the snapshot, with its dates at the end
+    v_jan = queries.run(inv, "sov_vendors", snapshot=date(2026, 1, 1)).frame.set_index("vendor_id")
+    v_jun = queries.run(inv, "sov_vendors", snapshot=date(2026, 6, 1)).frame.set_index("vendor_id")
+    assert len(v_jan) == len(v_jun) == 5  # one row per vendor, not per version
+    assert list(v_jan.columns[-2:]) == ["valid_from", "valid_until"]
+    assert v_jan.loc["deco", "control_country"] == "DE" and v_jan.loc["deco", "eu_controlled"]
+    assert str(v_jan.loc["deco", "valid_until"])[:10] == "2026-03-01"
+    assert v_jun.loc["deco", "control_country"] == "US" and v_jun.loc["deco", "parent"] == "US Corp"
+    assert str(v_jun.loc["deco", "valid_from"])[:10] == "2026-03-01" and pd.isna(v_jun.loc["deco", "valid_until"])
+    comps = queries.run(inv, "sov_components", snapshot=date(2026, 6, 1)).frame.set_index("component_id")
+    assert comps.columns[-1] == "vendor_valid_from"
+    assert comps.loc["c4", "control_country"] == "US" and str(comps.loc["c4", "vendor_valid_from"])[:10] == "2026-03-01"
+    assert str(comps.loc["c1", "vendor_valid_from"])[:10] == "1900-01-01"
+    # the framework rating of January is unchanged: SOV-2 EU-controlled (c4 + c5) = 3/15
+    fw = sov.framework(inv, snapshot=date(2026, 1, 1)).frame.set_index("objective")
+    assert fw.loc["SOV-2", "indicator_value"] == pytest.approx(3 / 15)
+
+
+def test_what_if_alternatives_take_the_vendor_version_at_the_snapshot(acquired):
+    inv = acquired
+    # January: deco is German, so c1 -> deco takes 5 off the US share: 7/15
+    assert _scores(inv, [sov.Swap("c1", "deco")], snapshot=date(2026, 1, 1))["us_share_critical"] == \
+        pytest.approx((12 / 15, 7 / 15))
+    # June: deco is US-controlled, the swap does not move the share
+    assert _scores(inv, [sov.Swap("c1", "deco")])["us_share_critical"] == pytest.approx((14 / 14, 14 / 14))
+    # levers: c3's alternative frco is FR in January (20 pp), US in June (0 pp, ranked last)
+    jan = sov.levers(inv, snapshot=date(2026, 1, 1)).frame.set_index("component_id")
+    jun = sov.levers(inv).frame.set_index("component_id")
+    assert jan.loc["c3", "alternative_country"] == "FR" and jan.loc["c3", "us_critical_pp"] == pytest.approx(20)
+    assert jun.loc["c3", "alternative_country"] == "US" and jun.loc["c3", "us_critical_pp"] == pytest.approx(0)
+
+
+def test_reloading_vendor_files_changes_nothing_and_same_version_updates_in_place(acquired, tmp_path):
+    inv = acquired
+    before, counts = _fingerprint(inv), _counts(inv)
+    both = VENDORS_CSV.replace("notes\n", "notes,valid_from\n").replace("\n", ",\n").replace("notes,valid_from,\n", "notes,valid_from\n") \
+        + ACQUISITIONS_CSV.split("\n", 1)[1]
+    for name, text in (("all.csv", both), ("acquisitions.csv", ACQUISITIONS_CSV), ("vendors.csv", VENDORS_CSV)):
+        r = load_path(inv, _write(tmp_path / name, text), force=True)
+        assert r.status == "ok", r.summary()
+        assert r.total("loaded") == 0 and r.total("updated") == 0, (name, r.summary())
+    assert load_path(inv, _write(tmp_path / "all.csv", both), force=True).total("duplicate") == 7
+    assert _fingerprint(inv) == before and _counts(inv) == counts
+    # YAML with a date value, the same versions: nothing changes either
+    yaml_doc = ("vendors:\n  - {vendor_id: deco, name: DE Co GmbH, hq_country: DE, parent: US Corp, "
+                "parent_country: US, notes: acquired by US Corp, valid_from: 2026-03-01}\n")
+    r = load_path(inv, _write(tmp_path / "v.yaml", yaml_doc))
+    assert r.status == "ok" and r.total("loaded") == 0 and r.total("updated") == 0, r.summary()
+    assert _fingerprint(inv) == before
+    # a changed row for a stored (vendor_id, valid_from) updates that version only
+    r = load_path(inv, _write(tmp_path / "fix.csv", ACQUISITIONS_CSV.replace(
+        "deco,DE Co GmbH,DE,US Corp,US,acquired by US Corp", "deco,DE Co GmbH,DE,US Corp,US,bought by US Corp")))
+    assert r.total("updated") == 1 and r.total("loaded") == 0
+    assert inv.execute("SELECT valid_from, notes FROM vendors WHERE vendor_id = 'deco' ORDER BY valid_from").fetchall() \
+        == [(date(1900, 1, 1), None), (date(2026, 3, 1), "bought by US Corp")]
+
+
+def test_bad_valid_from_rejected_with_line_and_reason(inv, tmp_path):
+    before, counts = _fingerprint(inv), _counts(inv)
+    bad = _write(tmp_path / "bad.csv", "vendor_id,name,hq_country,parent,parent_country,notes,valid_from\n"
+                 "deco,DE Co GmbH,DE,US Corp,US,,2026-13-01\n"
+                 "frco,FR Co SAS,FR,US Corp,US,,1.9.2026\n"
+                 "usco,US Corp,US,,,,1850-01-01\n"
+                 "ilsub,IL Sub Ltd,IL,US Corp,US,,2026-03-01\n"
+                 "ilsub,IL Sub Ltd,IL,,,,2026-03-01\n")
+    r = load_path(inv, bad)
+    assert r.status == "partial" and r.total("rejected") == 4 and r.total("loaded") == 1
+    rejects = inv.execute("SELECT line, series, reason FROM rejects ORDER BY line").fetchall()
+    assert rejects == [
+        (2, "deco", "valid_from: cannot read 2026-13-01 as date"),
+        (3, "frco", "valid_from: cannot read 1.9.2026 as date"),
+        (4, "usco", "valid_from 1850-01-01 is before 1900-01-01 (leave it blank for since always)"),
+        (6, "ilsub", "vendor listed twice for valid_from 2026-03-01 (first at line 5)"),
+    ]
+    assert _counts(inv)["vendors"] == counts["vendors"] + 1  # the good ilsub version only
+    # components accept a vendor with any version; the scores did not move (same owner)
+    assert sov.headline(inv, snapshot=date(2026, 1, 1)).frame.iloc[0].us_share_critical == pytest.approx(12 / 15)
+
+
+def test_vendor_first_recorded_later_still_scores_earlier_snapshots(con, tmp_path):
+    """A vendor whose only version is dated after a snapshot: that first version applies before it too."""
+    r = load_path(con, _write(tmp_path / "v.csv", "vendor_id,name,hq_country,valid_from\nnewco,New Co,FR,2026-05-01\n"))
+    assert r.status == "ok", r.summary()
+    r = load_path(con, _write(tmp_path / "c.csv", "snapshot_date,component_id,name,layer,vendor_id,criticality\n"
+                                                  "2026-01-01,x1,Thing,storage,newco,3\n"))
+    assert r.status == "ok", r.summary()
+    h = sov.headline(con).frame.iloc[0]
+    assert h.components == 1 and h.us_share_critical == 0
+
+
+def test_sbom_registers_new_vendors_since_always_and_keeps_stored_history(acquired, tmp_path):
+    inv = acquired
+    doc = {**SBOM, "components": [*SBOM["components"],
+                                  {"type": "library", "bom-ref": "lib", "name": "Lib", "supplier": _org("DE Co GmbH", "DE")}]}
+    r = load_path(inv, _write(tmp_path / "node.cdx.json", json.dumps(doc)))
+    assert r.status == "ok", r.summary()
+    assert r.domains[0].loaded == 4  # DE Co GmbH matched the stored vendor (any version), not registered again
+    new = inv.execute("SELECT DISTINCT valid_from FROM vendors WHERE notes LIKE 'registered from SBOM%'").fetchall()
+    assert new == [(date(1900, 1, 1),)]
+    assert inv.execute("SELECT count(*) FROM vendors WHERE vendor_id = 'deco'").fetchall()[0][0] == 2
+    f = queries.run(inv, "sov_components", snapshot=date(2026, 7, 15)).frame.set_index("component_id")
+    assert f.loc["lib", "control_country"] == "US"  # deco's version valid at the SBOM's date
+
+
+def test_database_from_before_vendor_history_migrates_and_keeps_its_scores(db_path, monkeypatch):
+    from dashboard import store
+
+    all_migrations = store.migrations()
+    assert 4 in [v for v, _, _ in all_migrations]
+    # a store as the code before 004 made it: migrations 001-003 only (reference data is beside the point)
+    monkeypatch.setattr(store, "migrations", lambda schema_dir=store.SCHEMA_DIR: [m for m in all_migrations if m[0] < 4])
+    monkeypatch.setattr(store, "ensure_reference", lambda con: None)
+    old = store.connect(db_path)
+    try:
+        assert "valid_from" not in [r[0] for r in old.execute("DESCRIBE vendors").fetchall()]
+        old.execute("INSERT INTO vendors VALUES ('usco', 'US Corp', 'US', NULL, NULL, NULL, 7), "
+                    "('desub', 'DE Sub GmbH', 'DE', 'US Corp', 'US', 'subsidiary', 7), "
+                    "('deco', 'DE Co GmbH', 'DE', NULL, NULL, NULL, 7)")
+        old.execute("INSERT INTO components (snapshot_date, component_id, name, layer, vendor_id, annual_spend_eur, "
+                    "criticality, cloud_connection, load_id) VALUES "
+                    "('2026-01-01', 'c1', 'Accelerators', 'silicon', 'usco', 100, 5, false, 8), "
+                    "('2026-01-01', 'c2', 'Operations', 'services_operations', 'desub', 30, 3, true, 8), "
+                    "('2026-01-01', 'c3', 'Linux', 'operating_system', 'deco', 20, 2, false, 8), "
+                    "('2026-06-01', 'c3', 'Linux', 'operating_system', 'deco', 25, 2, false, 8)")
+        trend_before = sov.trend(old).frame
+        stack_columns = old.execute("DESCRIBE sov_stack").fetchall()
+        framework_before = sov.framework(old).frame
+    finally:
+        old.close()
+    # hand check of the old scores: US w = (5 + 3) / 10, kill switch 3 / 10
+    assert list(trend_before.us_share_critical) == pytest.approx([8 / 10, 8 / 10])
+    assert list(trend_before.kill_switch_share) == pytest.approx([3 / 10, 3 / 10])
+    monkeypatch.undo()
+
+    new = store.connect(db_path)
+    try:
+        assert 4 in [r[0] for r in new.execute("SELECT version FROM schema_migrations").fetchall()]
+        assert new.execute("SELECT vendor_id, valid_from, name, parent, registered_by FROM vendors ORDER BY 1").fetchall() == [
+            ("deco", date(1900, 1, 1), "DE Co GmbH", None, 7),
+            ("desub", date(1900, 1, 1), "DE Sub GmbH", "US Corp", 7),
+            ("usco", date(1900, 1, 1), "US Corp", None, 7)]
+        pd.testing.assert_frame_equal(sov.trend(new).frame, trend_before)
+        pd.testing.assert_frame_equal(sov.framework(new).frame, framework_before)
+        assert new.execute("DESCRIBE sov_stack").fetchall() == stack_columns  # output columns unchanged
+        # and the migrated store takes a dated acquisition like a new one
+        new.execute("INSERT INTO vendors VALUES ('deco', DATE '2026-03-01', 'DE Co GmbH', 'DE', 'US Corp', 'US', NULL, 9)")
+        assert list(sov.trend(new).frame.us_share_critical) == pytest.approx([8 / 10, 10 / 10])
+    finally:
+        new.close()
 
 # --- CycloneDX ----------------------------------------------------------------------------
 

@@ -9,9 +9,10 @@ Each component (nested ones included, depth first) becomes a ``components`` reco
 
 - vendor: ``supplier``, else ``manufacturer`` (CycloneDX 1.6), else the deprecated ``manufacture``.
   A supplier whose name (or slug) matches a stored vendor is that vendor, with its stored
-  headquarters and parent; an unknown one is registered from ``address.country`` (a code or a
-  country name), with the parent from the component properties ``aifd:vendor_parent`` and
-  ``aifd:vendor_parent_country`` if given.
+  headquarters and parent (the version valid at each snapshot, like any component's vendor); an
+  unknown one is registered from ``address.country`` (a code or a country name), with the parent
+  from the component properties ``aifd:vendor_parent`` and ``aifd:vendor_parent_country`` if
+  given, valid since always (``valid_from`` 1900-01-01).
 - layer: property ``aifd:layer``, else from the CycloneDX type (device -> systems, firmware and
   device-driver -> firmware, operating-system -> operating_system, container -> orchestration,
   library/framework/application/platform -> ai_frameworks, machine-learning-model/data -> models).
@@ -186,6 +187,9 @@ def read(con: duckdb.DuckDBPyConnection, path: Path, kind: str | None, progress=
                         "parent": props.get("vendor_parent"),
                         "parent_country": _country(con, props.get("vendor_parent_country")),
                         "notes": f"registered from SBOM {serial}",
+                        # a new vendor's ownership holds since always; a stored vendor (matched
+                        # above by name or id) is never re-registered, so its history stays as it is
+                        "valid_from": "1900-01-01",
                     })
         layer = props.get("layer") or TYPE_LAYER.get(str(getattr(comp.type, "value", comp.type)))
         if "criticality" not in props:

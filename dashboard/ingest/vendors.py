@@ -5,12 +5,20 @@ list; one with ``component_id`` and ``vendor_id`` is a component list. Rows are 
 in SQL (``queries/ingest/vendors_check.sql``, ``components_check.sql``); bad country codes, unknown
 vendors and missing required fields go to ``rejects`` with their line and reason.
 
+Vendors keep their ownership history: a vendor row may carry ``valid_from`` (an ISO date; blank
+or missing means 1900-01-01, "since always"), and the store keeps one version per
+(``vendor_id``, ``valid_from``). A row for a stored version with different values updates it, a
+new ``valid_from`` adds a version (an acquisition), an identical row changes nothing; a date that
+cannot be read is rejected with its line. The scores read, for each snapshot, the version valid on
+that date (view ``vendor_versions`` under ``sov_stack``, migration 004).
+
 YAML files (``.yaml``/``.yml``) plug in through ``files.SNIFFERS``/``files.READERS``::
 
     snapshot_date: 2026-11-01        # default for components that do not give their own
     vendors:
+      - {vendor_id: mellanox, name: Mellanox Technologies, hq_country: IL}
       - {vendor_id: mellanox, name: Mellanox Technologies, hq_country: IL,
-         parent: NVIDIA Corporation, parent_country: US}
+         parent: NVIDIA Corporation, parent_country: US, valid_from: 2020-04-27}
     components:
       - {component_id: ib-switch, name: Quantum-X800, layer: networking, vendor_id: mellanox,
          criticality: 5, annual_spend_eur: 12000000}
@@ -43,6 +51,8 @@ VENDORS = Domain(
         Column("parent", "VARCHAR", "ultimate parent company; blank: independent"),
         Column("parent_country", "VARCHAR", "ultimate parent's country, ISO 3166-1 alpha-2"),
         Column("notes", "VARCHAR", "ownership facts and their source"),
+        Column("valid_from", "DATE", "the ownership above holds from this date on (ISO date); "
+                                     "blank: since always (1900-01-01)"),
     ),
     required=frozenset({"vendor_id", "hq_country"}),
     aliases={
@@ -51,6 +61,7 @@ VENDORS = Domain(
         "headquarters_country": ("hq_country", 1.0),
         "ultimate_parent": ("parent", 1.0), "parent_company": ("parent", 1.0),
         "ultimate_parent_country": ("parent_country", 1.0),
+        "effective_from": ("valid_from", 1.0), "owned_since": ("valid_from", 1.0),
     },
     timeseries=False,
 )

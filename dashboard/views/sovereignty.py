@@ -234,4 +234,6 @@ with records:
     st.dataframe(vend.frame, hide_index=True, width="stretch",
                  column_config={"spend_eur": st.column_config.NumberColumn("spend (EUR/yr)", format="localized")})
     ui.provenance(vend, "views_differ: headquarters and ultimate parent disagree about the US "
-                        "(e.g. an Israeli subsidiary of a US company)")
+                        "(e.g. an Israeli subsidiary of a US company); valid_from/valid_until: the ownership "
+                        "record in force at this snapshot (1900-01-01: since always; an acquisition adds a "
+                        "record, so earlier snapshots keep the earlier owner)")

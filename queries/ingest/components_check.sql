@@ -1,5 +1,6 @@
 -- title: Validate staged component rows
--- returns: every staged row (layer normalised to its code, alternative defaulted to the alternative vendor's name) plus series (component_id) and reason (NULL = accepted)
+-- formula: a vendor is known when any version of it is stored (vendors is keyed by vendor_id and valid_from)
+-- returns: every staged row (layer normalised to its code, alternative defaulted to the alternative vendor's name as of the snapshot date) plus series (component_id) and reason (NULL = accepted)
 WITH s AS (
     SELECT *,
            regexp_replace(lower(trim(layer)), '[^a-z0-9]+', '_', 'g') AS layer_key,
@@ -19,13 +20,14 @@ c AS (
                WHEN 'services' THEN 'services_operations' WHEN 'operations' THEN 'services_operations'
                WHEN 'services_and_operations' THEN 'services_operations' END) AS layer,
            coalesce(s.alternative, av.name) AS alternative,
-           v.vendor_id IS NOT NULL AS vendor_ok,
-           av.vendor_id IS NOT NULL AS alt_vendor_ok
+           s.vendor_id IN (SELECT vendor_id FROM vendors) AS vendor_ok,
+           s.alternative_vendor_id IN (SELECT vendor_id FROM vendors) AS alt_vendor_ok
     FROM s
     LEFT JOIN sov_layers lc ON lc.layer = s.layer_key
     LEFT JOIN sov_layers ll ON regexp_replace(lower(ll.label), '[^a-z0-9]+', '_', 'g') = s.layer_key
-    LEFT JOIN vendors v ON v.vendor_id = s.vendor_id
-    LEFT JOIN vendors av ON av.vendor_id = s.alternative_vendor_id
+    -- the alternative's name as of the record's snapshot date (a vendor with any version is known)
+    LEFT JOIN vendor_versions av ON av.vendor_id = s.alternative_vendor_id
+        AND s.snapshot_date >= av.applies_from AND s.snapshot_date < av.applies_until
 )
 SELECT c.* EXCLUDE (layer_key, layer_given, vendor_ok, alt_vendor_ok, dup_rank, first_line),
        c.component_id AS series,

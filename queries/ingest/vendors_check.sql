@@ -1,12 +1,16 @@
 -- title: Validate staged vendor rows
--- returns: every staged row (countries upper-cased) plus series (vendor_id) and reason (NULL = accepted)
-WITH s AS (
+-- returns: every staged row (countries upper-cased, valid_from defaulted to 1900-01-01 = since always) plus series (vendor_id) and reason (NULL = accepted)
+WITH s0 AS (
+    SELECT * EXCLUDE (valid_from), coalesce(valid_from, DATE '1900-01-01') AS valid_from
+    FROM stage
+),
+s AS (
     SELECT * EXCLUDE (hq_country, parent_country),
            upper(hq_country) AS hq_country, upper(parent_country) AS parent_country,
            hq_country AS hq_given, parent_country AS parent_given,
-           row_number() OVER (PARTITION BY vendor_id ORDER BY line) AS dup_rank,
-           min(line) OVER (PARTITION BY vendor_id) AS first_line
-    FROM stage
+           row_number() OVER (PARTITION BY vendor_id, valid_from ORDER BY line) AS dup_rank,
+           min(line) OVER (PARTITION BY vendor_id, valid_from) AS first_line
+    FROM s0
 ),
 c AS (
     SELECT s.*,
@@ -34,6 +38,11 @@ SELECT c.* EXCLUDE (hq_given, parent_given, hq_ok, parent_ok, hq_hint, parent_hi
             THEN 'parent ' || c.parent || ' given without parent_country'
         WHEN c.parent IS NULL AND c.parent_country IS NOT NULL
             THEN 'parent_country given without parent (the parent company''s name)'
-        WHEN c.dup_rank > 1 THEN 'vendor listed twice (first at line ' || c.first_line || ')'
+        WHEN c.valid_from < DATE '1900-01-01'
+            THEN 'valid_from ' || c.valid_from || ' is before 1900-01-01 (leave it blank for since always)'
+        WHEN c.dup_rank > 1 THEN
+            CASE WHEN c.valid_from = DATE '1900-01-01' THEN 'vendor listed twice'
+                 ELSE 'vendor listed twice for valid_from ' || c.valid_from END
+            || ' (first at line ' || c.first_line || ')'
     END AS reason
 FROM c
