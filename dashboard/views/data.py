@@ -10,7 +10,7 @@ st.caption(f"Database: `{ui.db_path()}` · settings from {ui.settings().source}"
 
 contents = ui.run("store_contents")
 st.subheader("Store contents")
-st.dataframe(contents.frame, hide_index=True, width="stretch",
+st.dataframe(contents.frame, hide_index=True, width="stretch", height=35 * (len(contents.frame) + 1) + 3,
              column_config={"first_ts": st.column_config.DatetimeColumn("first (UTC)", format="YYYY-MM-DD HH:mm:ss"),
                             "last_ts": st.column_config.DatetimeColumn("last (UTC)", format="YYYY-MM-DD HH:mm:ss")})
 ui.provenance(contents)
