@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import json
-import os
 from datetime import date
 from pathlib import Path
 
@@ -364,7 +363,7 @@ def test_reloading_vendor_files_changes_nothing_and_same_version_updates_in_plac
 
 
 def test_bad_valid_from_rejected_with_line_and_reason(inv, tmp_path):
-    before, counts = _fingerprint(inv), _counts(inv)
+    counts = _counts(inv)
     bad = _write(tmp_path / "bad.csv", "vendor_id,name,hq_country,parent,parent_country,notes,valid_from\n"
                  "deco,DE Co GmbH,DE,US Corp,US,,2026-13-01\n"
                  "frco,FR Co SAS,FR,US Corp,US,,1.9.2026\n"

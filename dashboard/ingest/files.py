@@ -61,6 +61,12 @@ def _delimiter(header_line: str) -> str:
     return max(counts, key=counts.get) if any(counts.values()) else ","
 
 
+def csv_header(line: str) -> tuple[list[str], str]:
+    """The column names of a header line, and the delimiter it uses (comma, semicolon or tab)."""
+    delim = _delimiter(line)
+    return [h.strip() for h in next(csv.reader([line], delimiter=delim))], delim
+
+
 def read_csv(con: duckdb.DuckDBPyConnection, path: Path, kind: str | None,
              progress: Progress | None = None) -> Iterator[Staged]:
     size = path.stat().st_size
@@ -80,8 +86,7 @@ def read_csv(con: duckdb.DuckDBPyConnection, path: Path, kind: str | None,
             if not first.strip():
                 raise FileError(f"{path}: no header line")
             header_lineno = lineno
-            delim = _delimiter(first)
-            headers = [h.strip() for h in next(csv.reader([first], delimiter=delim))]
+            headers, delim = csv_header(first)
             if len(set(headers)) != len(headers):
                 raise FileError(f"{path}: header repeats a column name: {first.strip()}")
             domain, mapping = detect(headers, str(path), kind)

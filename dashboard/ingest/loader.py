@@ -19,7 +19,7 @@ import pyarrow as pa
 from .. import queries
 from . import files, openmetrics
 from .domains import DOMAINS, Domain
-from .staging import FileError, stage
+from .staging import FileError, detect, stage
 
 Progress = Callable[[str], None]
 SHOW_REASONS = 5
@@ -58,10 +58,6 @@ class LoadReport:
 
     def total(self, attr: str) -> int:
         return sum(getattr(d, attr) for d in self.domains)
-
-    @property
-    def ok(self) -> bool:
-        return self.status in ("ok", "partial", "skipped")
 
     def summary(self) -> str:
         head = f"{self.source}: {self.status}"
@@ -106,8 +102,7 @@ def _now() -> datetime:
 
 def _count(con: duckdb.DuckDBPyConnection, name: str, **params) -> int:
     q = queries.load(name)
-    row = con.execute(q.sql, q.bind(params)).fetchall()[0] if q.params else con.execute(q.sql).fetchall()[0]
-    return int(row[0]) if row else 0
+    return int(con.execute(q.sql, q.bind(params)).fetchall()[0][0])
 
 
 def _has_query(name: str) -> bool:
@@ -251,10 +246,7 @@ def _domain_rank(con: duckdb.DuckDBPyConnection, path: Path) -> int:
             headers = [c for c in con.read_parquet(str(path)).columns]
         else:
             with path.open(encoding="utf-8-sig", errors="replace") as f:
-                first = f.readline()
-            headers = [h.strip() for h in first.replace(";", ",").replace("\t", ",").split(",")]
-        from .staging import detect
-
+                headers, _ = files.csv_header(f.readline())
         domain, _ = detect(headers, str(path))
         return (0 if not domain.timeseries else len(DOMAINS)) + DOMAINS.index(domain)
     except Exception:

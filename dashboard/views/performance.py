@@ -22,11 +22,6 @@ PF_LABELS = ("datum.value >= 1e6 ? format(datum.value / 1e6, ',~g') + ' EF' "
 LOG_FLOOR = 1000  # TFLOPS: where bars on the log axis start (1 PF)
 
 
-def pct(ratio) -> str:
-    """A ratio shown as a percentage (formatting only)."""
-    return "n/a" if ratio is None or pd.isna(ratio) else f"{ratio:.1%}"
-
-
 def tflops_table_cols(**extra) -> dict:
     num = st.column_config.NumberColumn
     cols = {
@@ -85,11 +80,11 @@ c = st.columns(3)
 ui.metric(c[0], "Delivered (estimate)", ui.fmt_flops(h.delivered_tflops), head,
           help=f"Mean over the range of the fleet's estimated delivered FLOPS at {precision.upper()}, "
                f"{bucket}-minute buckets.",
-          delta=f"{pct(h.target_share)} of target")
+          delta=f"{ui.pct(h.target_share)} of target")
 ui.metric(c[1], f"Nameplate peak ({precision.upper()} dense)", ui.fmt_flops(h.peak_tflops), head,
           help="Sum of the catalog's dense peak over inventory GPUs of known peak.",
           delta=f"{int(h.gpus_inventory):,} GPUs in the inventory")
-ui.metric(c[2], "Model-FLOPS utilization (est.)", pct(h.mfu), head,
+ui.metric(c[2], "Model-FLOPS utilization (est.)", ui.pct(h.mfu), head,
           help="Delivered / nameplate of the GPUs counted (GPUs without counters excluded, not zero).",
           delta=f"{int(h.gpus_counted):,} GPUs counted")
 c = st.columns(3)
@@ -336,7 +331,7 @@ ui.metric(ic[1], "Their nameplate", ui.fmt_flops(h.idle_peak_tflops), head,
           help="Capacity sitting idle while they idle, at the chosen precision, dense.")
 ui.metric(ic[2], "Capacity lost (time-weighted)", ui.fmt_flops(h.idle_lost_tflops), head,
           help="Nameplate × share of the range spent idle, summed: average capacity lost over the range.",
-          delta=f"{pct(h.idle_lost_target_share)} of target")
+          delta=f"{ui.pct(h.idle_lost_target_share)} of target")
 idle = ui.run("perf_idle_gpus", start=start, end=end, precision=precision)
 num = st.column_config.NumberColumn
 loss_cols = {
@@ -371,7 +366,7 @@ ui.metric(uc[0], "Unhealthy GPUs", f"{int(h.unhealthy_gpus):,}", head)
 ui.metric(uc[1], "Their nameplate (at risk)", ui.fmt_flops(h.unhealthy_peak_tflops), head)
 ui.metric(uc[2], "Capacity lost (time-weighted)", ui.fmt_flops(h.unhealthy_lost_tflops), head,
           help="Nameplate × share of the range with an XID or above the hot temperature, summed.",
-          delta=f"{pct(h.unhealthy_lost_target_share)} of target")
+          delta=f"{ui.pct(h.unhealthy_lost_target_share)} of target")
 bad = ui.run("perf_unhealthy_gpus", start=start, end=end, precision=precision)
 st.dataframe(bad.frame, hide_index=True, width="stretch", column_order=[
     "hostname", "gpu_index", "problem", "xid_codes", "max_temp_c", "affected_minutes", "lost_tflops", "lost_target_share",

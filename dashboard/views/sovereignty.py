@@ -19,10 +19,6 @@ ui.page_header(
 ui.require_data()
 
 
-def pct(x) -> str:
-    return "n/a" if x is None or pd.isna(x) else f"{100 * x:.0f} %"
-
-
 def eur(x) -> str:
     if x is None or pd.isna(x):
         return "n/a"
@@ -49,20 +45,20 @@ h = head.frame.iloc[0]  # sov_snapshots found records, so there is a row
 prev = "" if pd.isna(h.prev_snapshot_date) else f" vs {pd.Timestamp(h.prev_snapshot_date):%Y-%m-%d}"
 delta_pp = None if pd.isna(h.prev_snapshot_date) else 100 * (h.us_share_critical - h.us_share_critical_prev)
 cols = st.columns(3) + st.columns(3)
-ui.metric(cols[0], "US share (criticality)", pct(h.us_share_critical), head,
+ui.metric(cols[0], "US share (criticality)", ui.pct(h.us_share_critical, 0), head,
           help="US-controlled, criticality-weighted: Σ criticality·[ultimate parent in US] / Σ criticality"
                + (f"; change{prev}" if prev else ""),
           delta=None if delta_pp is None else f"{delta_pp:+.1f} pp")
-ui.metric(cols[1], "US share (spend)", pct(h.us_share_spend), head,
+ui.metric(cols[1], "US share (spend)", ui.pct(h.us_share_spend, 0), head,
           help="US-controlled, by spend: Σ annual spend·[ultimate parent in US] / Σ annual spend")
-ui.metric(cols[2], "US share (count)", pct(h.us_share_count), head,
+ui.metric(cols[2], "US share (count)", ui.pct(h.us_share_count, 0), head,
           help="US-controlled, by count: components with a US ultimate parent / components")
-ui.metric(cols[3], "US HQ only (spend)", pct(h.us_share_spend_hq), head,
+ui.metric(cols[3], "US HQ only (spend)", ui.pct(h.us_share_spend_hq, 0), head,
           help="HQ view: Σ spend·[headquarters in US] / Σ spend. Subsidiaries in Israel or the EU of US "
                "parents drop out here, but stay exposed to US law (CLOUD Act, FISA 702).")
-ui.metric(cols[4], "Hard lock-in", pct(h.hard_lockin_share), head,
+ui.metric(cols[4], "Hard lock-in", ui.pct(h.hard_lockin_share, 0), head,
           help="Σ criticality·[US-controlled, not open source, no EU or open alternative] / Σ criticality")
-ui.metric(cols[5], "Kill switch", pct(h.kill_switch_share), head,
+ui.metric(cols[5], "Kill switch", ui.pct(h.kill_switch_share, 0), head,
           help="Σ criticality·[US-controlled and needs the vendor's licence server or cloud connection] / Σ criticality")
 st.caption(
     f"Stack as of **{pd.Timestamp(h.snapshot_date):%Y-%m-%d}**, {int(h.components)} components"
@@ -174,7 +170,7 @@ with what_if:
     with c1:
         st.altair_chart(schart, width="stretch")
     with c2:
-        st.dataframe(pd.DataFrame({"score": sf.label, "now": sf.baseline.map(pct), "scenario": sf.scenario.map(pct),
+        st.dataframe(pd.DataFrame({"score": sf.label, "now": sf.baseline.map(lambda x: ui.pct(x, 0)), "scenario": sf.scenario.map(lambda x: ui.pct(x, 0)),
                                    "Δ pp": (100 * sf.delta).round(1), "formula": sf.formula}),
                      hide_index=True, width="stretch",
                      column_config={"score": st.column_config.TextColumn(width="medium")})
@@ -187,7 +183,7 @@ with framework:
     fw = ui.run("sov_framework", snapshot=snapshot)  # rubric file from settings ([sovereignty] rubric)
     ff = fw.frame
     c1, c2 = st.columns(2)
-    ui.metric(c1, "Framework score", pct(ff.framework_score.iloc[0]), fw,
+    ui.metric(c1, "Framework score", ui.pct(ff.framework_score.iloc[0], 0), fw,
               help="Σ objective weight × SEAL level / 4 (SEAL 4 everywhere = 100 %)")
     gates = ff[~ff.gate_met].objective.tolist()
     ui.metric(c2, "Tender gates (minimum SEAL per objective)", "all met" if not gates else "not met: " + ", ".join(gates), fw)
@@ -203,7 +199,7 @@ with framework:
     st.altair_chart((fchart + gate_ticks).properties(title="SEAL level per objective (tick: tender minimum)", height=340),
                     width="stretch")
     st.dataframe(pd.DataFrame({
-        "objective": ff.objective, "title": ff.title, "weight": ff.weight.map(pct), "SEAL": ff.seal_level,
+        "objective": ff.objective, "title": ff.title, "weight": ff.weight.map(lambda x: ui.pct(x, 0)), "SEAL": ff.seal_level,
         "gate (min)": ff.min_seal, "weighted": ff.weighted_score.map(lambda x: f"{100 * x:.1f} %"),
         "indicator": ff.indicator, "value": ff.indicator_value.round(2), "thresholds SEAL 1/2/3/4": ff.thresholds,
     }), hide_index=True, width="stretch")
