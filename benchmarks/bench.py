@@ -1,7 +1,7 @@
 """Ingest and query timings at scale: `python benchmarks/bench.py --gpus 10000 --days 1`.
 
 Generates a fleet with sample_metrics.generate (cached under --work), ingests it into a fresh
-DuckDB file, then runs every figure query over the whole range and prints the timings. A
+DuckDB file, then runs every figure the pages draw (pages.PAGES) over the whole range and prints the timings. A
 benchmark prints figures; it asserts nothing.
 """
 from __future__ import annotations
@@ -14,10 +14,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from dashboard import queries  # noqa: E402
+from dashboard import figures, queries  # noqa: E402
 from dashboard.config import load_settings  # noqa: E402
 from dashboard.demo import load_sample  # noqa: E402
-from dashboard.metrics.common import data_range, settings_params  # noqa: E402
+from dashboard.pages import all_figures  # noqa: E402
 from dashboard.store import connect  # noqa: E402
 from sample_metrics.generate import generate  # noqa: E402
 
@@ -58,20 +58,21 @@ def main() -> int:
     size = db.stat().st_size
     print(f"ingest     {elapsed:8.1f} s  {rows:,} rows  {rows / elapsed:,.0f} rows/s  db {size / 2**20:,.0f} MiB")
 
-    start, end = data_range(con)
-    params = {**settings_params(load_settings()), "start": start, "end": end, "bucket_minutes": 60}
+    settings = load_settings()
+    start, end = figures.data_range(con)
+    params = {"start": start, "end": end, "bucket_minutes": 60}
     # drill-down queries get the first GPU's pod, rack, node and UUID
     pod, rack, hostname, gpu_uuid = con.execute(
         "SELECT pod, rack, hostname, gpu_uuid FROM gpus ORDER BY gpu_id LIMIT 1").fetchall()[0]
     params.update(pod=pod, rack=rack, hostname=hostname, gpu_uuid=gpu_uuid)
     print(f"queries over {start:%Y-%m-%d %H:%M} → {end:%Y-%m-%d %H:%M} UTC, median of {args.repeat}:")
-    for name in queries.names():
+    for name in all_figures():
         q = queries.load(name)
         given = {p.name: params[p.name] for p in q.params if p.name in params}
         try:
             times = []
             for _ in range(args.repeat):
-                res = queries.run(con, name, **given)
+                res = figures.run(con, name, settings, **given)
                 times.append(res.elapsed_ms)
             print(f"  {name:32s} {statistics.median(times):9.1f} ms  {len(res.frame):>7,} rows")
         except queries.QueryError as e:

@@ -1,7 +1,22 @@
 -- title: Energy and efficiency over the range
--- returns: one row: facility_kwh, it_kwh, cooling_kwh, renewable_kwh, reuse_kwh (kWh from the meters' energy counters, resets treated as restarts from 0), gpu_kwh (from the GPUs' energy counters), pue (facility/IT), ref (renewable/facility), erf (reuse/facility), facility_kw_avg, facility_kw_peak, it_kw_avg (kW), gpu_share_of_it (ratio), counter_resets, hours (length of the range)
+-- returns: one row
 -- param: start TIMESTAMP: start of the range, UTC, inclusive
 -- param: end TIMESTAMP: end of the range, UTC, exclusive
+-- column: facility_kwh kWh: facility energy
+-- column: it_kwh kWh: IT energy
+-- column: cooling_kwh kWh: cooling energy
+-- column: renewable_kwh kWh: renewable energy
+-- column: reuse_kwh kWh: reused energy — kWh from the meters' energy counters, resets treated as restarts from 0
+-- column: gpu_kwh kWh: GPU energy — from the GPUs' energy counters
+-- column: pue 1: PUE — facility/IT
+-- column: ref ratio: REF (renewable) — renewable/facility
+-- column: erf ratio: ERF (heat reused) — reuse/facility
+-- column: facility_kw_avg kW: facility power, mean
+-- column: facility_kw_peak kW: facility power, peak
+-- column: it_kw_avg kW: IT power, mean
+-- column: gpu_share_of_it ratio: GPU share of IT
+-- column: counter_resets count: counter resets
+-- column: hours h: range length — length of the range
 -- Energy is the sum of counter increases between consecutive samples, each interval counted at
 -- its end time, so adjacent ranges add up; the sample before the range (up to an hour back) gives
 -- the first interval. A counter that goes down was reset: its new value is the energy since the

@@ -1,8 +1,11 @@
 -- title: Power draw over time by meter kind
--- returns: one row per bucket and series: bucket (UTC start), series (facility, it, cooling, renewable, reuse meters; gpus = sum of GPU power), kw (mean power in the bucket, kW)
+-- returns: one row per bucket and series
 -- param: start TIMESTAMP: start of the range, UTC, inclusive
 -- param: end TIMESTAMP: end of the range, UTC, exclusive
 -- param: bucket_minutes INTEGER = 60: bucket width in minutes
+-- column: bucket UTC: bucket start — UTC start
+-- column: series text: series — facility, it, cooling, renewable, reuse meters; gpus = sum of GPU power
+-- column: kw kW: power — mean power in the bucket, kW
 WITH meter AS (
     SELECT time_bucket(to_minutes($bucket_minutes), s.ts) AS bucket, k.kind AS series, s.meter_id,
            avg(s.power_kw) AS kw

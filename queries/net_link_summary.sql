@@ -1,7 +1,20 @@
 -- title: Fiber links over the range
--- returns: one row per link: link, a_end, b_end, carrier, kind, capacity_gbps, rx_gbps_avg, tx_gbps_avg (Gbit/s), peak_util_pct (busiest sampling interval, %), minutes_above_90pct, rx_tb, tx_tb (terabytes moved, 1e12 B), resets
+-- returns: one row per link
 -- param: start TIMESTAMP: start of the range, UTC, inclusive
 -- param: end TIMESTAMP: end of the range, UTC, exclusive
+-- column: link text: link
+-- column: a_end text: A end
+-- column: b_end text: B end
+-- column: carrier text: carrier
+-- column: kind text: kind
+-- column: capacity_gbps Gbit/s: capacity
+-- column: rx_gbps_avg Gbit/s: received, mean
+-- column: tx_gbps_avg Gbit/s: transmitted, mean
+-- column: peak_util_pct %: peak utilization — busiest sampling interval, %
+-- column: minutes_above_90pct min: time above 90 %
+-- column: rx_tb TB: received
+-- column: tx_tb TB: transmitted — terabytes moved, 1e12 B
+-- column: resets count: counter resets
 WITH s AS (
     SELECT link_id, ts, rx_bytes, tx_bytes,
            lag(ts) OVER w AS prev_ts, lag(rx_bytes) OVER w AS prev_rx, lag(tx_bytes) OVER w AS prev_tx

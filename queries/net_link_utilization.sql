@@ -1,8 +1,15 @@
 -- title: Fiber-link throughput and utilization over time
--- returns: one row per bucket and link: bucket (UTC start), link, capacity_gbps, rx_gbps, tx_gbps (mean Gbit/s from byte counters), util_pct (busier direction / capacity, %), resets (counter resets seen)
+-- returns: one row per bucket and link
 -- param: start TIMESTAMP: start of the range, UTC, inclusive
 -- param: end TIMESTAMP: end of the range, UTC, exclusive
 -- param: bucket_minutes INTEGER = 60: bucket width in minutes
+-- column: bucket UTC: bucket start — UTC start
+-- column: link text: link
+-- column: capacity_gbps Gbit/s: capacity
+-- column: rx_gbps Gbit/s: received
+-- column: tx_gbps Gbit/s: transmitted — mean Gbit/s from byte counters
+-- column: util_pct %: GPU_UTIL, busy — busier direction / capacity, %
+-- column: resets count: counter resets — counter resets seen
 -- Rates come from counter increases between consecutive samples; a counter that goes down was
 -- reset (switch reboot, 32-bit wrap) and counts from 0 again, never as negative traffic.
 WITH s AS (

@@ -1,10 +1,23 @@
 -- title: GPUs needing attention
--- returns: one row per GPU with a problem, worst first: gpu_uuid, hostname, rack, pod, model, issue (XID code named from xid_codes, overheating, idle, no profiling counters, peak unknown), util_pct and tensor_active_pct (means, %), max_temp_c (degC), xid_samples (samples with an XID code), last_xid, power_w (mean, W), last_seen (UTC)
+-- returns: one row per GPU with a problem, worst first
 -- param: start TIMESTAMP: start of the range, UTC, inclusive
 -- param: end TIMESTAMP: end of the range, UTC, exclusive
 -- param: hot_temp_c DOUBLE = 85: temperature that counts as overheating, degC
 -- param: idle_threshold DOUBLE = 0.05: mean tensor-pipe activity below this counts as idle
 -- param: limit INTEGER = 50: rows at most
+-- column: gpu_uuid text: UUID
+-- column: hostname text: node
+-- column: rack text: rack
+-- column: pod text: pod
+-- column: model text: model
+-- column: issue text: issue — XID code named from xid_codes, overheating, idle, no profiling counters, peak unknown
+-- column: util_pct %: GPU_UTIL, busy
+-- column: tensor_active_pct %: tensor active — means, %
+-- column: max_temp_c degC: max temperature
+-- column: xid_samples count: XID samples — samples with an XID code
+-- column: last_xid count: last XID
+-- column: power_w W: power — mean, W
+-- column: last_seen UTC: last seen
 WITH per_gpu AS (
     SELECT gpu_id,
            avg(util) AS util_pct, avg(tensor_active) * 100 AS tensor_active_pct,

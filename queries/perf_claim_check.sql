@@ -1,7 +1,24 @@
 -- title: Claim check: the fleet's nameplate peak at every precision next to the target, and GPUs of each catalog model needed to meet it
--- returns: one row per precision (fp64, tf32, bf16, fp8, fp4) for the fleet (scope = fleet, model = fleet mix) and one per precision and catalog model (scope = model): precision, is_target_precision (BOOLEAN, the configured target's precision), scope, model, gpus (inventory GPUs of the model, or the whole inventory), gpus_peak_unknown (of those, no catalog peak at the precision), per_gpu_dense_tflops (TFLOPS per GPU, dense; the fleet row gives the mean over GPUs of known peak), per_gpu_sparse_tflops (TFLOPS per GPU with 2:4 sparsity: 2 × dense, FP4 × fp4_sparse_factor; NULL at FP64, which has no sparse figure), peak_dense_tflops (TFLOPS, nameplate of those GPUs, dense), peak_sparse_tflops (TFLOPS, sparse), target_tflops (TFLOPS), dense_target_ratio (peak dense / target), met_dense (BOOLEAN, fleet rows only: dense nameplate ≥ target), met_sparse (BOOLEAN, fleet rows only: sparse nameplate ≥ target; NULL without a sparse figure), gpus_needed_dense (GPUs of the model, or of the fleet's mix, whose dense nameplate reaches the target), gpus_needed_sparse (same, sparse), source (datasheet of the figures)
+-- returns: one row per precision (fp64, tf32, bf16, fp8, fp4) for the fleet (scope = fleet, model = fleet mix) and one per precision and catalog model (scope = model)
 -- param: target_tflops DOUBLE = 500000: the target in TFLOPS (0.5 EF = 500,000 TFLOPS)
 -- param: precision VARCHAR = bf16: the configured target's precision, marked in is_target_precision
+-- column: precision text: precision — fp64, tf32, bf16, fp8, fp4
+-- column: is_target_precision bool: target's precision — BOOLEAN, the configured target's precision
+-- column: scope text: scope
+-- column: model text: model — scope = model
+-- column: gpus count: GPUs — inventory GPUs of the model, or the whole inventory
+-- column: gpus_peak_unknown count: peak unknown — of those, no catalog peak at the precision
+-- column: per_gpu_dense_tflops TFLOPS: per GPU, dense — TFLOPS per GPU, dense; the fleet row gives the mean over GPUs of known peak
+-- column: per_gpu_sparse_tflops TFLOPS: per GPU, sparse — TFLOPS per GPU with 2:4 sparsity: 2 × dense, FP4 × fp4_sparse_factor; NULL at FP64, which has no sparse figure
+-- column: peak_dense_tflops TFLOPS: nameplate, dense — nameplate of those GPUs, dense
+-- column: peak_sparse_tflops TFLOPS: nameplate, sparse — sparse
+-- column: target_tflops TFLOPS: target
+-- column: dense_target_ratio ratio: dense peak / target — peak dense / target
+-- column: met_dense bool: met, dense — BOOLEAN, fleet rows only: dense nameplate ≥ target
+-- column: met_sparse bool: met, sparse — BOOLEAN, fleet rows only: sparse nameplate ≥ target; NULL without a sparse figure
+-- column: gpus_needed_dense count: GPUs needed, dense — GPUs of the model, or of the fleet's mix, whose dense nameplate reaches the target
+-- column: gpus_needed_sparse count: GPUs needed, sparse — same, sparse
+-- column: source text: source — datasheet of the figures
 --
 -- "On paper": nameplate peaks from the catalog (queries/reference/gpu_models.csv), never measured.
 -- GPUs of a model missing from the catalog are counted in gpus_peak_unknown and add nothing.

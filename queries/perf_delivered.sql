@@ -1,12 +1,22 @@
 -- title: Delivered FLOPS over time (estimate from activity counters), against nameplate and GPU_UTIL
--- returns: one row per time bucket: bucket (UTC, bucket start), delivered_tflops (TFLOPS, estimate: per GPU the bucket mean of activity × min(SM clock / max boost, 1) × dense peak at the precision, summed over GPUs), peak_tflops (TFLOPS, dense nameplate of the GPUs counted in delivered_tflops), mfu (ratio 0..1, delivered / peak), mfu_pct (%, mfu × 100, to chart next to the other percentages), util_pct (%, mean DCGM_FI_DEV_GPU_UTIL: a kernel was running), tensor_active_pct (%, mean DCGM_FI_PROF_PIPE_TENSOR_ACTIVE × 100), gpus_reporting (GPUs with a sample in the bucket), gpus_without_counters (reporting GPUs without the activity counter for the precision: not counted, not zero), gpus_peak_unknown (reporting GPUs whose model has no catalog peak at the precision)
+-- returns: one row per time bucket
 -- param: start TIMESTAMP: start of the range, UTC, inclusive
 -- param: end TIMESTAMP: end of the range, UTC, exclusive
 -- param: bucket_minutes INTEGER = 60: bucket width in minutes
 -- param: precision VARCHAR = bf16: numeric precision the work runs at (fp64, tf32, bf16, fp8, fp4); fp64 uses the FP64-pipe counter, the others the tensor-pipe counter
--- uses: gpu_activity (queries/schema/003_performance_macros.sql)
+-- uses: gpu_activity (queries/definitions/010_performance.sql)
+-- column: bucket UTC: bucket start — bucket start
+-- column: delivered_tflops TFLOPS: delivered, est. — estimate: per GPU the bucket mean of activity × min(SM clock / max boost, 1) × dense peak at the precision, summed over GPUs
+-- column: peak_tflops TFLOPS: nameplate — dense nameplate of the GPUs counted in delivered_tflops
+-- column: mfu ratio: MFU, est. — delivered / peak
+-- column: mfu_pct %: MFU, est. — mfu × 100, to chart next to the other percentages
+-- column: util_pct %: GPU_UTIL, busy — mean DCGM_FI_DEV_GPU_UTIL: a kernel was running
+-- column: tensor_active_pct %: tensor active — mean DCGM_FI_PROF_PIPE_TENSOR_ACTIVE × 100
+-- column: gpus_reporting count: GPUs reporting — GPUs with a sample in the bucket
+-- column: gpus_without_counters count: without counters — reporting GPUs without the activity counter for the precision: not counted, not zero
+-- column: gpus_peak_unknown count: peak unknown — reporting GPUs whose model has no catalog peak at the precision
 --
--- Delivered FLOPS are an estimate (REFERENCE.md "Delivered FLOPS from counters", arXiv 2605.20799):
+-- Delivered FLOPS are an estimate (arXiv 2605.20799, "OFU"; docs/performance.md):
 -- activity × clock factor × dense peak. The clock factor is 1 where the catalog has no max boost
 -- clock or the sample has no SM clock.
 WITH per_gpu AS (

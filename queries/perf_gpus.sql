@@ -1,11 +1,29 @@
 -- title: Drill-down, node to GPUs: delivered FLOPS (estimate), counters and health per GPU of one node
--- returns: one row per GPU of the node, by GPU index: hostname, gpu_index, gpu_uuid, model, status (ok, no profiling counters, peak unknown, no samples), peak_tflops (TFLOPS, dense nameplate at the precision; NULL = peak unknown), delivered_tflops (TFLOPS, estimate: range mean of activity × min(SM clock / max boost, 1) × dense peak), mfu (ratio 0..1), clock_factor (mean of min(SM clock / max boost, 1); 1 where max boost is unknown), util_pct (%, mean DCGM_FI_DEV_GPU_UTIL: a kernel was running), tensor_active_pct (%), fp64_active_pct (%), sm_clock_mhz (MHz, mean), power_w (W, mean), max_temp_c (degC), hot_samples (samples above hot_temp_c), xid_codes (distinct XID codes seen, comma-separated), samples
+-- returns: one row per GPU of the node, by GPU index
 -- param: start TIMESTAMP: start of the range, UTC, inclusive
 -- param: end TIMESTAMP: end of the range, UTC, exclusive
 -- param: precision VARCHAR = bf16: numeric precision the work runs at (fp64, tf32, bf16, fp8, fp4)
 -- param: hot_temp_c DOUBLE = 85: a sample above this GPU temperature (degC) is hot
 -- param: hostname VARCHAR: the node (Hostname label) to break down
--- uses: gpu_peaks, gpu_activity, is_xid, is_hot (queries/schema/003_performance_macros.sql)
+-- uses: gpu_peaks, gpu_activity, is_xid, is_hot (queries/definitions/010_performance.sql)
+-- column: hostname text: node
+-- column: gpu_index count: GPU
+-- column: gpu_uuid text: UUID
+-- column: model text: model
+-- column: status text: status — ok, no profiling counters, peak unknown, no samples
+-- column: peak_tflops TFLOPS: nameplate — dense nameplate at the precision; NULL = peak unknown
+-- column: delivered_tflops TFLOPS: delivered, est. — estimate: range mean of activity × min(SM clock / max boost, 1) × dense peak
+-- column: mfu ratio: MFU, est.
+-- column: clock_factor 1: clock factor — mean of min(SM clock / max boost, 1); 1 where max boost is unknown
+-- column: util_pct %: GPU_UTIL, busy — mean DCGM_FI_DEV_GPU_UTIL: a kernel was running
+-- column: tensor_active_pct %: tensor active
+-- column: fp64_active_pct %: FP64 active
+-- column: sm_clock_mhz MHz: SM clock — mean
+-- column: power_w W: power — mean
+-- column: max_temp_c degC: max temperature
+-- column: hot_samples count: hot samples — samples above hot_temp_c
+-- column: xid_codes text: XID codes — distinct XID codes seen, comma-separated
+-- column: samples count: samples
 --
 -- Drill-down level node → GPU.
 WITH g AS (

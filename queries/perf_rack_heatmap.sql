@@ -1,11 +1,21 @@
 -- title: Utilization heatmap: racks by time bucket (GPU_UTIL "busy" and tensor activity "useful")
--- returns: one row per rack and time bucket: pod, rack, bucket (UTC, bucket start), bucket_end (UTC, exclusive), util_pct (%, mean DCGM_FI_DEV_GPU_UTIL: a kernel was running), tensor_active_pct (%, mean tensor-pipe activity × 100, GPUs with the counter), delivered_tflops (TFLOPS, estimate, summed over the rack's GPUs), mfu (ratio 0..1), gpus_reporting, gpus_without_counters
+-- returns: one row per rack and time bucket
 -- param: start TIMESTAMP: start of the range, UTC, inclusive
 -- param: end TIMESTAMP: end of the range, UTC, exclusive
 -- param: bucket_minutes INTEGER = 60: bucket width in minutes
 -- param: precision VARCHAR = bf16: numeric precision the work runs at (fp64, tf32, bf16, fp8, fp4)
 -- param: pod VARCHAR = NULL: only the racks of this pod (default: every rack)
--- uses: gpu_peaks, gpu_activity (queries/schema/003_performance_macros.sql)
+-- uses: gpu_peaks, gpu_activity (queries/definitions/010_performance.sql)
+-- column: pod text: pod
+-- column: rack text: rack
+-- column: bucket UTC: bucket start — bucket start
+-- column: bucket_end UTC: bucket end — exclusive
+-- column: util_pct %: GPU_UTIL, busy — mean DCGM_FI_DEV_GPU_UTIL: a kernel was running
+-- column: tensor_active_pct %: tensor active — mean tensor-pipe activity × 100, GPUs with the counter
+-- column: delivered_tflops TFLOPS: delivered, est. — estimate, summed over the rack's GPUs
+-- column: mfu ratio: MFU, est.
+-- column: gpus_reporting count: GPUs reporting
+-- column: gpus_without_counters count: without counters
 WITH g AS (
     SELECT * FROM gpu_peaks($precision) WHERE $pod IS NULL OR pod = $pod
 ),

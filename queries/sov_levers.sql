@@ -1,7 +1,25 @@
 -- title: What-if levers: substitutions ranked by criticality-weighted US-share reduction per euro
--- returns: one row per component that names an alternative vendor: component_id, name, layer (label), vendor, control_country (ISO 3166-1 alpha-2, ultimate parent), alternative, alternative_vendor, alternative_country (ultimate parent; the alternative vendor's ownership as of the snapshot date), criticality (1..5), spend_eur, alternative_spend_eur (EUR per year), switch_cost_eur (one-off EUR), first_year_cost_eur (EUR: switch cost + change in annual spend), us_critical_pp (percentage points the criticality-weighted US share falls), lockin_pp, kill_switch_pp (percentage points the hard lock-in and kill-switch shares fall), pp_per_meur (us_critical_pp per million EUR of first-year cost; NULL when the switch saves money in the first year), rank
+-- returns: one row per component that names an alternative vendor
 -- param: snapshot DATE = NULL: the stack as of this date; NULL: the latest snapshot
 -- param: limit INTEGER = 50: rows at most
+-- column: component_id text: component id
+-- column: name text: name
+-- column: layer text: layer — label
+-- column: vendor text: vendor
+-- column: control_country text: control country — ISO 3166-1 alpha-2, ultimate parent
+-- column: alternative text: alternative
+-- column: alternative_vendor text: alternative vendor
+-- column: alternative_country text: alternative's country — ultimate parent; the alternative vendor's ownership as of the snapshot date
+-- column: criticality 1: criticality — 1..5
+-- column: spend_eur EUR/yr: spend
+-- column: alternative_spend_eur EUR/yr: alternative spend
+-- column: switch_cost_eur EUR: switch cost — one-off EUR
+-- column: first_year_cost_eur EUR: first-year cost — EUR: switch cost + change in annual spend
+-- column: us_critical_pp pp: US share change — percentage points the criticality-weighted US share falls
+-- column: lockin_pp pp: lock-in change
+-- column: kill_switch_pp pp: kill switch change — percentage points the hard lock-in and kill-switch shares fall
+-- column: pp_per_meur pp/MEUR: change per € M — us_critical_pp per million EUR of first-year cost; NULL when the switch saves money in the first year
+-- column: rank count: rank
 -- formula: us_critical_pp = 100 · w·([US now] − [US after]) / Σ w over the stack; first_year_cost = switch_cost (or one year's spend when unknown) + alternative_spend − spend; pp_per_meur = us_critical_pp / (first_year_cost / 1e6); ranked by pp_per_meur, switches that save money first, levers that do not move the US share last
 WITH cur AS (SELECT max(as_of) AS d FROM sov_stack WHERE $snapshot IS NULL OR as_of <= $snapshot),
 base AS (SELECT * FROM sov_stack WHERE as_of = (SELECT d FROM cur)),

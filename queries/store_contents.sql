@@ -1,5 +1,10 @@
 -- title: What the store holds
--- returns: one row per table: table_name, rows, entities (distinct GPUs, links, meters, vendors, components or keys), first and last timestamp (UTC) for time series, first and last snapshot date for components
+-- returns: one row per table
+-- column: table_name text: table
+-- column: rows count: rows
+-- column: entities count: entities — distinct GPUs, links, meters, vendors, components or keys
+-- column: first_ts UTC: first
+-- column: last_ts UTC: last
 SELECT 'gpu_samples' AS table_name, count(*) AS rows, count(DISTINCT gpu_id) AS entities,
        min(ts) AS first_ts, max(ts) AS last_ts FROM gpu_samples
 UNION ALL SELECT 'link_samples', count(*), count(DISTINCT link_id), min(ts), max(ts) FROM link_samples

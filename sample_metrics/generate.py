@@ -42,7 +42,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 # --------------------------------------------------------------------------------------------
-# Fleet constants (vendor datasheets; see REFERENCE.md)
+# Fleet constants (vendor datasheets; see queries/reference/gpu_models.csv for the sources)
 # --------------------------------------------------------------------------------------------
 B200 = "NVIDIA B200"
 RTX = "NVIDIA RTX PRO 6000 Blackwell Server Edition"

@@ -11,10 +11,10 @@ import pytest
 
 from dashboard import queries
 from dashboard.config import QUERIES_DIR
-from dashboard.ingest import load_path
+from dashboard.ingest import ensure_reference, load_path
 from dashboard.store import connect
 
-from .conftest import write
+from .conftest import figure, write
 
 T0 = datetime(2026, 11, 16, 0, 0)
 T1, T2 = T0 + timedelta(minutes=10), T0 + timedelta(minutes=20)
@@ -28,6 +28,7 @@ def iso(t: datetime) -> str:
 @pytest.fixture
 def tiny(db_path: Path, tmp_path: Path) -> Path:
     con = connect(db_path)
+    ensure_reference(con)
     files = {
         "gpus.csv": "gpu_uuid,hostname,gpu_index,rack,pod,model\n"
                     "GPU-a,n1,0,r1,p1,NVIDIA B200\nGPU-b,n1,1,r1,p1,NVIDIA B200\n"
@@ -61,7 +62,7 @@ def tiny(db_path: Path, tmp_path: Path) -> Path:
 def run(db: Path, name: str, **params):
     con = connect(db, read_only=True)
     try:
-        return queries.run(con, name, **params).frame
+        return figure(con, name, **params).frame
     finally:
         con.close()
 
@@ -128,15 +129,47 @@ def test_store_contents_and_inventory(tiny):
     assert inv[["model", "in_catalog", "gpus", "nodes"]].values.tolist() == [["NVIDIA B200", True, 4, 2]]
 
 
-def all_query_files() -> list[str]:
-    return sorted(str(p.relative_to(QUERIES_DIR).with_suffix("")) for p in QUERIES_DIR.rglob("*.sql")
-                  if p.parent.name != "schema")
+def helper_query_files() -> list[str]:
+    return sorted(str(p.relative_to(QUERIES_DIR).with_suffix("")) for p in QUERIES_DIR.glob("*/*.sql")
+                  if p.parent.name not in ("schema", "definitions"))
 
 
-@pytest.mark.parametrize("name", all_query_files())
-def test_every_query_has_a_header_and_declares_what_it_uses(name):
-    q = queries.load(name)
-    assert q.title and q.returns
+@pytest.mark.parametrize("name", helper_query_files())
+def test_every_helper_query_loads(name):
+    assert queries.load(name).title
+
+
+DRILL = {"pod": "p01", "rack": "p01-r01", "hostname": "dgx-b200-p01-r01-n01"}
+
+
+@pytest.mark.parametrize("name", queries.names())
+def test_every_figure_returns_its_declared_columns_on_the_sample(name, sample_db):
+    """figures.run compares the frame with the header's `-- column:` lines; every figure runs here."""
+    con = connect(sample_db, read_only=True)
+    try:
+        q = queries.load(name)
+        params = {k: v for k, v in DRILL.items() if any(p.name == k for p in q.params)}
+        if any(p.name == "gpu_uuid" for p in q.params):
+            params["gpu_uuid"] = con.execute("SELECT min(gpu_uuid) FROM gpus").fetchall()[0][0]
+        f = figure(con, name, **params)
+    finally:
+        con.close()
+    assert [c.name for c in f.columns] == list(f.frame.columns)
+    assert all(c.label for c in f.columns)
+    assert all(p.doc for p in q.params), f"{name}: every parameter says what it is"
+
+
+def test_a_column_the_header_does_not_declare_is_refused(tmp_path, tiny):
+    write(tmp_path / "extra.sql", "-- title: t\n-- returns: one row\n-- column: a count: A\nSELECT 1 AS a, 2 AS b\n")
+    q = queries.load("extra", root=tmp_path)
+    with pytest.raises(queries.QueryError, match="undeclared: b"):
+        q.check_columns(["a", "b"])
+    write(tmp_path / "unit.sql", "-- title: t\n-- returns: one row\n-- column: a furlongs: A\nSELECT 1 AS a\n")
+    with pytest.raises(queries.QueryError, match="unknown unit 'furlongs'"):
+        queries.load("unit", root=tmp_path)
+    write(tmp_path / "none.sql", "-- title: t\n-- returns: one row\nSELECT 1 AS a\n")
+    with pytest.raises(queries.QueryError, match="declares its columns"):
+        queries.load("none", root=tmp_path)
 
 
 def test_undeclared_parameter_is_refused(tmp_path):
@@ -147,8 +180,15 @@ def test_undeclared_parameter_is_refused(tmp_path):
 
 def test_missing_required_parameter_is_named(tiny):
     con = connect(tiny, read_only=True)
-    with pytest.raises(queries.QueryError, match="parameter start"):
-        queries.run(con, "energy_headline", end=END)
+    with pytest.raises(queries.QueryError, match="parameter pod"):
+        figure(con, "perf_racks", start=T0, end=END)
+
+
+def test_a_range_not_given_is_the_whole_stored_range(tiny):
+    con = connect(tiny, read_only=True)
+    f = figure(con, "energy_headline")
+    assert f.data_range == (T0, END)
+    assert f.value("pue") == pytest.approx(figure(con, "energy_headline", start=T0, end=END).value("pue"))
 
 
 def test_cli_prints_the_same_figure_as_the_core(tiny):

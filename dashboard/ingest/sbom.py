@@ -33,7 +33,6 @@ from typing import Any, Iterator
 
 import duckdb
 
-from . import files
 from .files import Staged
 from .staging import FileError, detect
 from .vendors import COMPONENTS, VENDORS, register_rows
@@ -52,16 +51,16 @@ OPEN_LICENCES = re.compile(
 COMPONENT_FIELDS = {c.name for c in COMPONENTS.columns}
 
 
-def sniff(path: Path) -> str | None:
+def is_cyclonedx(path: Path) -> bool:
     """A JSON file whose top-level bomFormat is CycloneDX."""
     if path.suffix.lower() != ".json" and not path.name.lower().endswith(".cdx"):
-        return None
+        return False
     try:
         with path.open("rb") as f:
             head = f.read(4096).decode("utf-8", "replace")
     except OSError:
-        return None
-    return "cyclonedx" if re.search(r'"bomFormat"\s*:\s*"CycloneDX"', head) else None
+        return False
+    return bool(re.search(r'"bomFormat"\s*:\s*"CycloneDX"', head))
 
 
 def slug(name: str) -> str:
@@ -229,12 +228,3 @@ def read(con: duckdb.DuckDBPyConnection, path: Path, kind: str | None, progress=
                                f"{DEFAULT_CRITICALITY} (set property aifd:criticality)")
     register_rows(con, "sov_sbom_rows", rows, headers)
     yield staged
-
-
-def install() -> None:
-    if sniff not in files.SNIFFERS:
-        files.SNIFFERS.insert(0, sniff)
-    files.READERS["cyclonedx"] = read
-
-
-install()
