@@ -1,4 +1,5 @@
-"""Shared fixtures: real DuckDB files in tmp folders; the shipped sample loaded once per session."""
+"""Shared fixtures: real DuckDB files in tmp folders; the shipped sample loaded once per session;
+a real Prometheus server over a generated fleet (tests/prometheus_fixture.py)."""
 from __future__ import annotations
 
 import shutil
@@ -10,6 +11,7 @@ from dashboard.config import SAMPLE_DIR, Settings
 from dashboard.demo import load_sample
 from dashboard.ingest import ensure_reference
 from dashboard.store import connect
+from tests.prometheus_fixture import prometheus_sample  # noqa: F401  (session fixture: a real server)
 
 
 @pytest.fixture(autouse=True)
