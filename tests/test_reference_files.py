@@ -168,10 +168,11 @@ def validate_law_rules(path: Path) -> list[str]:
 
 
 def _query_returns(name: str) -> str | None:
+    """The names of the columns the figure query declares (`-- column:` header lines)."""
     f = QUERIES / f"{name}.sql"
     if not f.exists():
         return None
-    return "\n".join(line for line in f.read_text().splitlines() if line.startswith("-- returns:"))
+    return " ".join(line.split()[2] for line in f.read_text().splitlines() if line.startswith("-- column:"))
 
 
 def validate_indicators(path: Path) -> list[str]:
