@@ -36,8 +36,8 @@ run: demo
 test: install-test system-deps
 	$(PY) -m pytest -q
 
-bench: install
-	$(PY) benchmarks/bench.py
+bench: install-test system-deps
+	$(VENV)/bin/aifd bench --gpus 10000 --days 1
 
 clean:
 	rm -rf $(VENV) $(DB) $(DB).wal out .pytest_cache

@@ -31,12 +31,19 @@ def _progress_bar(con, wanted: bool) -> None:
         con.execute("SET enable_progress_bar = true")
 
 
-def _writer(settings: Settings):
-    """A writable store with the shipped reference data (GPU catalog, XID codes) in it."""
+def _writer(settings: Settings, progress: bool = True):
+    """A writable store with the shipped reference data (GPU catalog, XID codes) in it and its
+    derived tables built for the configured rules."""
+    from . import derive
     from .ingest import ensure_reference
 
     con = connect(settings.db_path, wait_s=WRITE_WAIT_S)
-    ensure_reference(con)
+    try:
+        ensure_reference(con)
+        derive.ensure(con, settings.idle_threshold, settings.hot_temp_c, _progress if progress else None)
+    except Exception:
+        con.close()
+        raise
     return con
 
 
@@ -44,7 +51,7 @@ def cmd_ingest(args: argparse.Namespace, settings: Settings) -> int:
     from .ingest import load_paths
 
     at = queries.coerce(args.at, "TIMESTAMP", "--at") if args.at else None
-    con = _writer(settings)
+    con = _writer(settings, progress=not args.quiet)
     _progress_bar(con, not args.quiet)
     failed = 0
     try:
@@ -143,8 +150,33 @@ def cmd_demo(args: argparse.Namespace, settings: Settings) -> int:
     return 1 if failed else 0
 
 
+def cmd_rollups(args: argparse.Namespace, settings: Settings) -> int:
+    """Build the derived tables of a database made before them, or rebuild them all."""
+    from . import derive
+
+    con = _writer(settings)
+    try:
+        if args.rebuild:
+            derive.rebuild(con, _progress)
+        for key, value in sorted(derive.config(con).items()):
+            print(f"{key} = {value:g}")
+        print(figures.run(con, "store_contents", settings).frame.tail(4).to_string(index=False))
+    finally:
+        con.close()
+    return 0
+
+
+def cmd_bench(args: argparse.Namespace, settings: Settings) -> int:
+    from . import benchmark
+
+    benchmark.run(args, settings, say=lambda m: print(m, flush=True))
+    return 0
+
+
 def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
     """Run Streamlit as a child; SIGTERM or SIGINT to aifd stops it too, so no server is left behind."""
+    if Path(settings.db_path).exists():  # migrate and build derived tables once, before any page reads
+        _writer(settings).close()
     cmd = [sys.executable, "-m", "streamlit", "run", str(REPO_ROOT / "dashboard" / "app.py"),
            "--server.port", str(args.port), "--server.address", args.address,
            "--server.headless", "true", "--browser.gatherUsageStats", "false",
@@ -209,6 +241,15 @@ def build_parser(settings: Settings) -> argparse.ArgumentParser:
     s.add_argument("--seed", type=int, default=42)
     s.add_argument("--out", default="out/sample", help="where generated files go")
     s.set_defaults(func=cmd_demo)
+
+    s = sub.add_parser("rollups", help="build the derived tables (rollups, runs) for the configured rules")
+    s.add_argument("--rebuild", action="store_true", help="rebuild them all from the raw samples")
+    s.set_defaults(func=cmd_rollups)
+
+    s = sub.add_parser("bench", help="time ingest and every page figure at scale, beside DuckDB and Prometheus")
+    from .benchmark import add_arguments
+    add_arguments(s)
+    s.set_defaults(func=cmd_bench)
 
     s = sub.add_parser("serve", help="run the Streamlit dashboard")
     s.add_argument("--port", type=int, default=8501)

@@ -36,9 +36,10 @@ SETTINGS_ONLY = frozenset({"rubric"})
 
 def data_range(con: duckdb.DuckDBPyConnection) -> tuple[datetime, datetime]:
     """[first, last + 1 s) over all stored telemetry; a day ending now when nothing is stored."""
+    # GPU samples' span from the activity runs, which cover every sample (no scan of all samples)
     row = con.execute(
         "SELECT min(lo), max(hi) FROM ("
-        " SELECT min(ts) lo, max(ts) hi FROM gpu_samples UNION ALL"
+        " SELECT min(first_ts) lo, max(last_ts) hi FROM gpu_runs UNION ALL"
         " SELECT min(ts), max(ts) FROM link_samples UNION ALL"
         " SELECT min(ts), max(ts) FROM meter_samples)"
     ).fetchall()[0]

@@ -138,21 +138,33 @@ def _open(db_path: Path, read_only: bool) -> duckdb.DuckDBPyConnection:
                         "and no readers beside it; try again when the load finishes") from None
 
 
+# DuckDB's own limit on the memory it holds (it spills sorts, joins and temp tables to disk beyond
+# it), so that a load's memory does not grow with the file: writers get more, pages less.
+MEMORY_LIMIT = {"write": "2GB", "read": "1GB"}
+
+
 def connect(db_path: str | Path, read_only: bool = False, wait_s: float = 0, *,
-            schema_dir: Path = SCHEMA_DIR, definitions_dir: Path = DEFINITIONS_DIR) -> duckdb.DuckDBPyConnection:
+            schema_dir: Path = SCHEMA_DIR, definitions_dir: Path = DEFINITIONS_DIR,
+            memory_limit: str | None = None) -> duckdb.DuckDBPyConnection:
     """A connection with UTC session time zone, the latest schema and the current definitions.
 
     ``wait_s``: how long to retry while another process holds the lock (then StoreBusy).
+    ``memory_limit``: DuckDB's limit (default MEMORY_LIMIT); beyond it DuckDB spills to a temp
+    folder beside the database file.
     """
     db_path = Path(db_path)
     deadline = time.monotonic() + wait_s
     while True:
         try:
-            return _connect(db_path, read_only, schema_dir, definitions_dir)
+            con = _connect(db_path, read_only, schema_dir, definitions_dir)
+            break
         except StoreBusy:
             if time.monotonic() >= deadline:
                 raise
             time.sleep(0.25)
+    con.execute("SET memory_limit = ?", [memory_limit or MEMORY_LIMIT["read" if read_only else "write"]])
+    con.execute("SET temp_directory = ?", [str(db_path.with_name(db_path.name + ".tmp"))])
+    return con
 
 
 def _connect(db_path: Path, read_only: bool, schema_dir: Path, definitions_dir: Path) -> duckdb.DuckDBPyConnection:

@@ -2,6 +2,7 @@
 -- returns: one row
 -- param: start TIMESTAMP: start of the range, UTC, inclusive
 -- param: end TIMESTAMP: end of the range, UTC, exclusive
+-- uses: gpu_hours (queries/definitions/010_performance.sql)
 -- column: facility_kwh kWh: facility energy
 -- column: it_kwh kWh: IT energy
 -- column: cooling_kwh kWh: cooling energy
@@ -19,25 +20,24 @@
 -- column: hours h: range length — length of the range
 -- Energy is the sum of counter increases between consecutive samples, each interval counted at
 -- its end time, so adjacent ranges add up; the sample before the range (up to an hour back) gives
--- the first interval. A counter that goes down was reset: its new value is the energy since the
--- reset (as Prometheus increase() treats it), never negative energy.
+-- the first interval; a longer gap is a gap. A counter that goes down was reset: its new value is the
+-- energy since the reset (as Prometheus increase() treats it), never negative energy.
 WITH m AS (
     SELECT s.meter_id, k.kind, s.ts, s.power_kw, s.energy_kwh,
-           lag(s.energy_kwh) OVER (PARTITION BY s.meter_id ORDER BY s.ts) AS prev
+           lag(s.energy_kwh) OVER (PARTITION BY s.meter_id ORDER BY s.ts) AS prev,
+           lag(s.ts) OVER (PARTITION BY s.meter_id ORDER BY s.ts) AS prev_ts
     FROM meter_samples s JOIN meters k USING (meter_id)
     WHERE s.ts >= $start - INTERVAL 1 HOUR AND s.ts < $end
 ), md AS (
     SELECT kind, power_kw, ts,
-           CASE WHEN prev IS NULL THEN 0 WHEN energy_kwh >= prev THEN energy_kwh - prev ELSE energy_kwh END AS kwh,
-           (energy_kwh < prev)::INTEGER AS reset
+           CASE WHEN prev IS NULL OR ts - prev_ts > INTERVAL 1 HOUR THEN 0
+                WHEN energy_kwh >= prev THEN energy_kwh - prev ELSE energy_kwh END AS kwh,
+           coalesce(ts - prev_ts <= INTERVAL 1 HOUR AND energy_kwh < prev, false)::INTEGER AS reset
     FROM m WHERE ts >= $start
-), g AS (
-    SELECT ts, energy_j, lag(energy_j) OVER (PARTITION BY gpu_id ORDER BY ts) AS prev
-    FROM gpu_samples WHERE ts >= $start - INTERVAL 1 HOUR AND ts < $end
 ), gd AS (
-    SELECT sum(CASE WHEN prev IS NULL THEN 0 WHEN energy_j >= prev THEN energy_j - prev ELSE energy_j END) / 3.6e6 AS gpu_kwh,
-           count(*) FILTER (WHERE energy_j < prev) AS resets
-    FROM g WHERE ts >= $start
+    -- GPU energy counters, from the hourly rollups (gpu_hours): the same increases, resets handled
+    SELECT sum(energy_j) / 3.6e6 AS gpu_kwh, coalesce(sum(energy_resets), 0) AS resets
+    FROM gpu_hours($start, $end)
 ), facility_power AS (
     SELECT ts, sum(power_kw) AS kw FROM md WHERE kind = 'facility' GROUP BY ts
 ), k AS (

@@ -5,7 +5,7 @@
 -- param: precision VARCHAR = bf16: numeric precision the work runs at (fp64, tf32, bf16, fp8, fp4)
 -- param: hot_temp_c DOUBLE = 85: a sample above this GPU temperature (degC) is hot
 -- param: hostname VARCHAR: the node (Hostname label) to break down
--- uses: gpu_peaks, gpu_activity, is_xid, is_hot (queries/definitions/010_performance.sql)
+-- uses: gpu_totals, gpu_health (queries/definitions/010_performance.sql)
 -- column: hostname text: node
 -- column: gpu_index count: GPU
 -- column: gpu_uuid text: UUID
@@ -24,31 +24,24 @@
 -- column: hot_samples count: hot samples — samples above hot_temp_c
 -- column: xid_codes text: XID codes — distinct XID codes seen, comma-separated
 -- column: samples count: samples
---
--- Drill-down level node → GPU.
-WITH g AS (
-    SELECT * FROM gpu_peaks($precision) WHERE hostname = $hostname
+WITH t AS (
+    SELECT * FROM gpu_totals($start, $end, $precision) WHERE hostname = $hostname
 ),
-per_gpu AS (
-    SELECT a.gpu_id, count(*) AS samples, avg(a.act_eff) AS act_eff, count(a.act) AS n_act,
-           avg(a.clock_factor) AS clock_factor,
-           avg(a.util) AS util, avg(a.tensor_active) AS tensor_active, avg(a.fp64_active) AS fp64_active,
-           avg(a.sm_clock_mhz) AS sm_clock_mhz, avg(a.power_w) AS power_w, max(a.temp_c) AS max_temp_c,
-           count(*) FILTER (WHERE is_hot(a.temp_c, $hot_temp_c)) AS hot_samples,
-           string_agg(DISTINCT a.xid::VARCHAR, ', ' ORDER BY a.xid::VARCHAR) FILTER (WHERE is_xid(a.xid)) AS xid_codes
-    FROM gpu_activity($start, $end, $precision) a JOIN g USING (gpu_id)
-    GROUP BY a.gpu_id
+codes AS (
+    SELECT gpu_id, string_agg(DISTINCT code::VARCHAR, ', ' ORDER BY code::VARCHAR) AS xid_codes
+    FROM gpu_xid_events WHERE ts >= $start AND ts < $end AND gpu_id IN (SELECT gpu_id FROM t)
+    GROUP BY gpu_id
 )
-SELECT g.hostname, g.gpu_index, g.gpu_uuid, g.model,
-       CASE WHEN p.gpu_id IS NULL THEN 'no samples'
-            WHEN g.peak IS NULL THEN 'peak unknown'
-            WHEN p.n_act = 0 THEN 'no profiling counters'
+SELECT t.hostname, t.gpu_index, t.gpu_uuid, t.model,
+       CASE WHEN t.samples = 0 THEN 'no samples'
+            WHEN t.peak IS NULL THEN 'peak unknown'
+            WHEN t.act_n = 0 THEN 'no profiling counters'
             ELSE 'ok' END AS status,
-       g.peak AS peak_tflops,
-       p.act_eff * g.peak AS delivered_tflops,
-       CASE WHEN p.n_act > 0 THEN p.act_eff END AS mfu,
-       p.clock_factor,
-       p.util AS util_pct, 100 * p.tensor_active AS tensor_active_pct, 100 * p.fp64_active AS fp64_active_pct,
-       p.sm_clock_mhz, p.power_w, p.max_temp_c, p.hot_samples, p.xid_codes, coalesce(p.samples, 0) AS samples
-FROM g LEFT JOIN per_gpu p USING (gpu_id)
-ORDER BY g.gpu_index, g.gpu_uuid
+       t.peak AS peak_tflops,
+       t.act_eff * t.peak AS delivered_tflops,
+       CASE WHEN t.act_n > 0 THEN t.act_eff END AS mfu,
+       t.cf AS clock_factor,
+       t.util AS util_pct, 100 * t.tensor_active AS tensor_active_pct, 100 * t.fp64_active AS fp64_active_pct,
+       t.sm_clock_mhz, t.power_w, t.max_temp_c, h.hot_samples, c.xid_codes, t.samples
+FROM t LEFT JOIN gpu_health($start, $end, $hot_temp_c) h USING (gpu_id) LEFT JOIN codes c USING (gpu_id)
+ORDER BY t.gpu_index, t.gpu_uuid

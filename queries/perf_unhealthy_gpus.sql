@@ -5,7 +5,7 @@
 -- param: precision VARCHAR = bf16: precision whose nameplate peak prices the capacity (fp64, tf32, bf16, fp8, fp4)
 -- param: target_tflops DOUBLE = 500000: the target in TFLOPS
 -- param: hot_temp_c DOUBLE = 85: a sample above this GPU temperature (degC) is hot
--- uses: gpu_peaks, gpu_health, gpu_sampling, is_xid (queries/definitions/010_performance.sql)
+-- uses: gpu_peaks, gpu_health, gpu_sampling (queries/definitions/010_performance.sql)
 -- column: gpu_uuid text: UUID
 -- column: hostname text: node
 -- column: gpu_index count: GPU
@@ -25,9 +25,6 @@
 -- column: peak_target_share ratio: nameplate, share of target — peak / target
 -- column: lost_tflops TFLOPS: lost, time-weighted — peak × affected_share
 -- column: lost_target_share ratio: lost, share of target — lost_tflops / target
---
--- DCGM_FI_DEV_XID_ERRORS is the last XID code (a gauge); any sample with a code other than 0
--- counts. Code names from the xid_codes table (queries/reference/xid_codes.csv, NVIDIA's XID catalog).
 WITH per_gpu AS (
     SELECT h.*, st.step_s
     FROM gpu_health($start, $end, $hot_temp_c) h JOIN gpu_sampling($start, $end) st USING (gpu_id)
@@ -35,11 +32,11 @@ WITH per_gpu AS (
 ),
 codes AS (
     SELECT c.gpu_id,
-           string_agg(c.xid || ' ' || coalesce(x.meaning, 'see the XID catalog') || ' (' || c.n || ' samples)',
-                      '; ' ORDER BY c.xid) AS xid_codes
-    FROM (SELECT gpu_id, xid, count(*) AS n FROM gpu_samples
-          WHERE ts >= $start AND ts < $end AND is_xid(xid) GROUP BY ALL) c
-    LEFT JOIN xid_codes x ON x.code = c.xid
+           string_agg(c.code || ' ' || coalesce(x.meaning, 'see the XID catalog') || ' (' || c.n || ' samples)',
+                      '; ' ORDER BY c.code) AS xid_codes
+    FROM (SELECT gpu_id, code, count(*) AS n FROM gpu_xid_events
+          WHERE ts >= $start AND ts < $end GROUP BY ALL) c
+    LEFT JOIN xid_codes x ON x.code = c.code
     GROUP BY c.gpu_id
 )
 SELECT g.gpu_uuid, g.hostname, g.gpu_index, g.rack, g.pod, g.model,

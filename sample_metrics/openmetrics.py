@@ -404,7 +404,8 @@ def _write_peaks(sink_peak, sink_boost, gpus, catalog, precisions, pos, ts_text,
         n = len(t)
         for p in precisions:
             if m.get(f"{p}_tflops"):
-                name = f'{PEAK_FAMILY}{_labels([("UUID", g["gpu_uuid"]), ("precision", p)])} '
+                # pod and rack as an inventory system would label them, so PromQL can group by them
+                name = f'{PEAK_FAMILY}{_labels([("UUID", g["gpu_uuid"]), ("precision", p), ("pod", g.get("pod", "")), ("rack", g.get("rack", ""))])} '
                 _write_lines(sink_peak, pa.array([name] * n), pa.array([float(m[f"{p}_tflops"])] * n), t)
                 report.samples[PEAK_FAMILY] = report.samples.get(PEAK_FAMILY, 0) + n
         if m.get("max_boost_mhz"):

@@ -438,7 +438,9 @@ def _macros() -> list[str]:
 
 def test_macros_are_defined_on_every_connection_and_not_stored(tiny, tiny_db):
     expected = {"perf_precision", "gpu_peaks", "gpu_activity", "gpu_idle", "gpu_health", "gpu_sampling",
-                "is_xid", "is_hot", "gpu_levels"}
+                "is_xid", "is_hot", "gpu_levels", "derived", "floor_to", "ceil_to", "gpu_sample_rows",
+                "gpu_hour_rows", "gpu_interval_rows", "gpu_hours", "gpu_groups", "gpu_fleet_intervals",
+                "gpu_totals", "gpu_runs_in", "gpu_runs_from_samples"}
     assert set(_macros()) == expected
     found = {r[0] for r in tiny.execute(
         "SELECT function_name FROM duckdb_functions() WHERE function_type IN ('macro', 'table_macro')"
@@ -514,8 +516,8 @@ def test_provenance_shows_the_macro_definitions():
     at = AppTest.from_function(page, default_timeout=30).run()
     assert not at.exception, at.exception
     codes = [c.value for c in at.code]
-    assert sum("CREATE OR REPLACE TEMP MACRO gpu_activity" in c for c in codes) == 1  # perf_delivered only
-    assert any("Definitions used: gpu_activity" in c.value for c in at.caption)
+    assert sum("CREATE OR REPLACE TEMP MACRO gpu_fleet_intervals" in c for c in codes) == 1  # perf_delivered only
+    assert any("Definitions used: gpu_fleet_intervals" in c.value for c in at.caption)
 
 
 def test_overview_shows_the_hand_computed_figures(tiny_db, monkeypatch):

@@ -16,7 +16,7 @@ from typing import Callable, Iterable, Iterator
 import duckdb
 import pyarrow as pa
 
-from .. import queries
+from .. import derive, queries
 from . import files, registry
 from .domains import DOMAINS, Domain
 from .staging import FileError, detect, stage
@@ -145,10 +145,14 @@ def apply_staged(con: duckdb.DuckDBPyConnection, staged: files.Staged, load_id: 
         stats.loaded = _count(con, f"ingest/{domain.name}_insert", load_id=load_id,
                               ts_min=stats.ts_min, ts_max=stats.ts_max)
         stats.duplicate = good - stats.loaded
+        if stats.loaded:
+            derive.after_insert(con, domain.name, load_id, stats.ts_min, stats.ts_max)
     else:
         stats.updated = _count(con, f"ingest/{domain.name}_update")
         stats.loaded = _count(con, f"ingest/{domain.name}_insert", load_id=load_id)
         stats.duplicate = good - stats.loaded - stats.updated
+        if stats.updated:
+            derive.after_inventory_change(con, domain.name)
     return stats
 
 
