@@ -49,6 +49,13 @@ def data_range(con: duckdb.DuckDBPyConnection) -> tuple[datetime, datetime]:
     return row[0], row[1] + timedelta(seconds=1)
 
 
+def whole_hours(lo: datetime, hi: datetime) -> tuple[datetime, datetime]:
+    """[lo, hi) widened to whole hours: the same samples, and figures read only the hourly rollups."""
+    start = lo.replace(minute=0, second=0, microsecond=0)
+    end = hi.replace(minute=0, second=0, microsecond=0)
+    return start, end if end == hi else end + timedelta(hours=1)
+
+
 @dataclass
 class Figure:
     """A figure's frame with what made it: the query, the bound parameters, the time it took."""
@@ -124,7 +131,7 @@ def bind(con: duckdb.DuckDBPyConnection, q: queries.Query, settings: Settings,
     merged = {k: v for k, v in settings_params(settings).items() if k in wanted}
     merged.update({k: v for k, v in params.items() if k in wanted})
     if {"start", "end"} <= wanted and (merged.get("start") is None or merged.get("end") is None):
-        lo, hi = data_range(con)
+        lo, hi = whole_hours(*data_range(con))
         if merged.get("start") is None:
             merged["start"] = lo
         if merged.get("end") is None:

@@ -145,9 +145,10 @@ PRESETS = {"Whole range": None, "Last 24 h": timedelta(hours=24), "Last 6 h": ti
 
 
 def time_range() -> tuple[datetime, datetime]:
-    """The sidebar's range picker (shared by every page); [start, end) in UTC."""
+    """The sidebar's range picker (shared by every page); [start, end) in UTC, on whole hours (the
+    same samples as the stored range; figures then read only the hourly and 5-minute rollups)."""
     require_data()
-    lo, hi = _data_range(_fingerprint(db_path()))
+    lo, hi = figures.whole_hours(*_data_range(_fingerprint(db_path())))
     with st.sidebar:
         st.markdown("**Time range (UTC)**")
         preset = st.radio("Range", [*PRESETS, "Custom"], key="range_preset", label_visibility="collapsed")

@@ -54,10 +54,10 @@ def test_overview_headlines(sample_db, monkeypatch):
 
 def test_operations_range_picker_changes_the_figures(sample_db, monkeypatch):
     at = render(PAGES / "operations.py", sample_db, monkeypatch)
-    assert "2026-11-16 00:00 → 2026-11-17 23:55 UTC" in captions(at)
+    assert "2026-11-16 00:00 → 2026-11-18 00:00 UTC" in captions(at)  # the stored range on whole hours
     at.radio(key="range_preset").set_value("Last 6 h").run()
     assert not at.exception
-    assert "2026-11-17 17:55 → 2026-11-17 23:55 UTC" in captions(at)
+    assert "2026-11-17 18:00 → 2026-11-18 00:00 UTC" in captions(at)
 
 
 def test_data_page_lists_every_load(sample_db, monkeypatch):
