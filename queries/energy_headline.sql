@@ -3,12 +3,12 @@
 -- param: start TIMESTAMP: start of the range, UTC, inclusive
 -- param: end TIMESTAMP: end of the range, UTC, exclusive
 -- uses: gpu_hours (queries/definitions/010_performance.sql)
--- column: facility_kwh kWh: facility energy
--- column: it_kwh kWh: IT energy
--- column: cooling_kwh kWh: cooling energy
--- column: renewable_kwh kWh: renewable energy
--- column: reuse_kwh kWh: reused energy — kWh from the meters' energy counters, resets treated as restarts from 0
--- column: gpu_kwh kWh: GPU energy — from the GPUs' energy counters
+-- column: facility_kwh kWh: facility energy — from the facility meters' energy counters (increases between samples at most an hour apart; a decrease is a restart from 0)
+-- column: it_kwh kWh: IT energy — from the IT meters' energy counters, as facility_kwh
+-- column: cooling_kwh kWh: cooling energy — as facility_kwh
+-- column: renewable_kwh kWh: renewable energy — as facility_kwh
+-- column: reuse_kwh kWh: reused energy — heat delivered for reuse, as facility_kwh
+-- column: gpu_kwh kWh: GPU energy — from DCGM_FI_DEV_TOTAL_ENERGY_CONSUMPTION, the same rule
 -- column: pue 1: PUE — facility/IT
 -- column: ref ratio: REF (renewable) — renewable/facility
 -- column: erf ratio: ERF (heat reused) — reuse/facility

@@ -4,7 +4,7 @@
 -- param: end TIMESTAMP: end of the range, UTC, exclusive
 -- param: bucket_minutes INTEGER = 60: bucket width in minutes
 -- uses: gpu_fleet_intervals (queries/definitions/010_performance.sql)
--- column: bucket UTC: bucket start — UTC start
+-- column: bucket UTC: bucket start
 -- column: series text: series — facility, it, cooling, renewable, reuse meters; gpus = sum of GPU power
 -- column: kw kW: power — mean power in the bucket, kW
 -- Meters: the mean of each meter's samples in the bucket, summed per kind. GPUs: per 5-minute

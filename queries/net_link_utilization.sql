@@ -4,7 +4,7 @@
 -- param: end TIMESTAMP: end of the range, UTC, exclusive
 -- param: bucket_minutes INTEGER = 60: bucket width in minutes
 -- uses: link_intervals (queries/definitions/030_network.sql)
--- column: bucket UTC: bucket start — UTC start
+-- column: bucket UTC: bucket start
 -- column: link text: link
 -- column: capacity_gbps Gbit/s: capacity
 -- column: rx_gbps Gbit/s: received

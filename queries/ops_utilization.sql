@@ -4,7 +4,7 @@
 -- param: end TIMESTAMP: end of the range, UTC, exclusive
 -- param: bucket_minutes INTEGER = 60: bucket width in minutes
 -- uses: gpu_fleet_intervals (queries/definitions/010_performance.sql)
--- column: bucket UTC: bucket start — UTC start
+-- column: bucket UTC: bucket start
 -- column: pod text: pod
 -- column: util_pct %: GPU_UTIL, busy — mean DCGM_FI_DEV_GPU_UTIL, %: a kernel was running
 -- column: tensor_active_pct %: tensor active — mean tensor-pipe activity, %; GPUs without the counter left out

@@ -5,13 +5,13 @@
 -- param: bucket_minutes INTEGER = 60: bucket width in minutes
 -- param: precision VARCHAR = bf16: numeric precision the work runs at (fp64, tf32, bf16, fp8, fp4); fp64 uses the FP64-pipe counter, the others the tensor-pipe counter
 -- uses: gpu_fleet_intervals (queries/definitions/010_performance.sql)
--- column: bucket UTC: bucket start — bucket start
--- column: delivered_tflops TFLOPS: delivered, est. — estimate: per GPU the bucket mean of activity × min(SM clock / max boost, 1) × dense peak at the precision, summed over GPUs
--- column: peak_tflops TFLOPS: nameplate — dense nameplate of the GPUs counted in delivered_tflops
+-- column: bucket UTC: bucket start
+-- column: delivered_tflops TFLOPS: delivered, est. — estimate: mean over the bucket's 5-minute intervals of Σ over GPUs of (interval mean of activity × min(SM clock / max boost, 1)) × dense peak at the precision
+-- column: peak_tflops TFLOPS: nameplate — mean over the intervals of the dense nameplate of the GPUs counted in delivered_tflops
 -- column: mfu ratio: MFU, est. — delivered / peak
 -- column: mfu_pct %: MFU, est. — mfu × 100, to chart next to the other percentages
--- column: util_pct %: GPU_UTIL, busy — mean DCGM_FI_DEV_GPU_UTIL: a kernel was running
--- column: tensor_active_pct %: tensor active — mean DCGM_FI_PROF_PIPE_TENSOR_ACTIVE × 100
+-- column: util_pct %: GPU_UTIL, busy — mean over the intervals of the mean over GPUs of DCGM_FI_DEV_GPU_UTIL: a kernel was running
+-- column: tensor_active_pct %: tensor active — likewise DCGM_FI_PROF_PIPE_TENSOR_ACTIVE × 100
 -- column: gpus_reporting count: GPUs reporting — most GPUs with a sample in one 5-minute interval of the bucket
 -- column: gpus_without_counters count: without counters — most reporting GPUs without the activity counter for the precision in one interval: not counted, not zero
 -- column: gpus_peak_unknown count: peak unknown — most reporting GPUs whose model has no catalog peak at the precision in one interval

@@ -6,7 +6,7 @@
 -- param: precision VARCHAR = bf16: numeric precision the work runs at (fp64, tf32, bf16, fp8, fp4)
 -- param: gpu_uuid VARCHAR: the GPU (UUID label)
 -- uses: gpu_activity (queries/definitions/010_performance.sql)
--- column: bucket UTC: bucket start — bucket start
+-- column: bucket UTC: bucket start
 -- column: delivered_tflops TFLOPS: delivered, est. — estimate: mean of activity × min(SM clock / max boost, 1) × dense peak
 -- column: peak_tflops TFLOPS: nameplate — dense nameplate at the precision; NULL = peak unknown
 -- column: mfu ratio: MFU, est.

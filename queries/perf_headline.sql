@@ -15,9 +15,9 @@
 -- column: gpus_without_counters count: without counters — reporting GPUs with no activity counter for the precision in the range: not counted, not zero
 -- column: gpus_counted count: GPUs counted — reporting GPUs with the counter and a known peak: the GPUs the estimate sums
 -- column: peak_tflops TFLOPS: nameplate — dense nameplate at the precision of the inventory GPUs of known peak
--- column: counted_peak_tflops TFLOPS: nameplate of GPUs counted — mean over buckets of the nameplate of the GPUs counted in the estimate
--- column: delivered_tflops TFLOPS: delivered, est. — estimate: mean over the range's buckets of the fleet's delivered FLOPS, as perf_delivered
--- column: delivered_max_tflops TFLOPS: best bucket, est. — best bucket
+-- column: counted_peak_tflops TFLOPS: nameplate of GPUs counted — mean over the intervals of the nameplate of the GPUs counted in the estimate
+-- column: delivered_tflops TFLOPS: delivered, est. — estimate: mean over the range's 5-minute intervals of the fleet's delivered FLOPS (as perf_delivered)
+-- column: delivered_max_tflops TFLOPS: best bucket, est. — highest mean over one bucket of bucket_minutes
 -- column: mfu ratio: MFU, est. — delivered_tflops / counted_peak_tflops
 -- column: nameplate_share ratio: share of nameplate — delivered_tflops / peak_tflops, GPUs without counters counting as 0
 -- column: target_tflops TFLOPS: target

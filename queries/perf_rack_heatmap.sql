@@ -8,11 +8,11 @@
 -- uses: gpu_fleet_intervals (queries/definitions/010_performance.sql)
 -- column: pod text: pod
 -- column: rack text: rack
--- column: bucket UTC: bucket start — bucket start
+-- column: bucket UTC: bucket start
 -- column: bucket_end UTC: bucket end — exclusive
 -- column: util_pct %: GPU_UTIL, busy — mean DCGM_FI_DEV_GPU_UTIL: a kernel was running
 -- column: tensor_active_pct %: tensor active — mean tensor-pipe activity × 100, GPUs with the counter
--- column: delivered_tflops TFLOPS: delivered, est. — estimate, summed over the rack's GPUs
+-- column: delivered_tflops TFLOPS: delivered, est. — estimate, summed over the rack's GPUs, mean over the bucket's 5-minute intervals
 -- column: mfu ratio: MFU, est.
 -- column: gpus_reporting count: GPUs reporting
 -- column: gpus_without_counters count: without counters
