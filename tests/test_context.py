@@ -266,6 +266,12 @@ def render(db: Path, monkeypatch, compare: str | None = None, page: str = "conte
     return at
 
 
+def provenance(at: AppTest, name: str) -> str:
+    """A figure's provenance line without its timing: the query and every parameter it ran with."""
+    line = next(c.value for c in at.caption if c.value.startswith(f"query `{name}`"))
+    return re.sub(r" · [\d,]+ rows, \d+ ms.*$", "", line)
+
+
 def metrics(at: AppTest) -> dict[str, str]:
     return {m.label: m.value for m in at.metric}
 
@@ -281,9 +287,13 @@ def charts(at: AppTest) -> list[tuple[dict, list]]:
 
 @pytest.mark.parametrize("precision,compare", [("fp64", "fp64/dense/peak"), ("fp8", "fp8/dense/peak")])
 def test_the_sites_figures_are_the_performance_pages(sample_db, monkeypatch, precision, compare):
-    perf = metrics(render(sample_db, monkeypatch, page="performance.py", select={"perf_precision": precision}))
+    perf_page = render(sample_db, monkeypatch, page="performance.py", select={"perf_precision": precision})
+    perf = metrics(perf_page)
     at = render(sample_db, monkeypatch, compare)
     ctx = metrics(at)
+    # the same figures with the same parameters (range, precision, bucket width, settings): equal by construction
+    for name in ("perf_headline", "perf_claim_check"):
+        assert provenance(at, name) == provenance(perf_page, name)
     p = precision.upper()
     assert ctx[f"Delivered ({p}, estimate)"] == perf["Delivered (estimate)"]
     assert ctx[f"Nameplate ({p} dense)"] == perf[f"Nameplate peak ({p} dense)"]
