@@ -228,6 +228,8 @@ def _column_config(c: queries.Column, symbol: str | None = None, width: str | No
         return cc.CheckboxColumn(title, help=c.help, width=width)
     if u.kind == "text":
         return cc.TextColumn(title, help=c.help, width=width)
+    if u.kind == "url":  # the link shows the site's host name; the full address on hover and click
+        return cc.LinkColumn(title, help=c.help, width=width, display_text=r"https?://(?:www\.)?([^/?#]+)")
     if u.kind == "ratio":
         return cc.NumberColumn(title, format="percent", help=c.help, width=width)
     if u.kind == "percent":

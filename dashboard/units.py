@@ -14,7 +14,7 @@ from typing import Any
 @dataclass(frozen=True)
 class Unit:
     code: str            # as written in query headers
-    kind: str            # number | count | ratio | percent | time | date | text | bool
+    kind: str            # number | count | ratio | percent | time | date | text | url | bool
     symbol: str = ""     # shown after numbers and in column labels ("" for none)
     decimals: int = 1
     # A family of units the value may be rescaled into for display: (symbol, factor to the base).
@@ -41,6 +41,7 @@ UNITS: dict[str, Unit] = {u.code: u for u in (
     Unit("EUR", "number", "€", 0, _EUR),
     Unit("EUR/yr", "number", "€/yr", 0, tuple((s + "/yr", f) for s, f in _EUR)),
     Unit("pp/MEUR", "number", "pp per € M", 2),
+    Unit("EUR/PFLOPS", "number", "€/PFLOPS", 0, tuple((s + "/PFLOPS", f) for s, f in _EUR)),
     Unit("degC", "number", "°C", 0),
     Unit("MHz", "number", "MHz", 0),
     Unit("GB", "number", "GB", 0),
@@ -54,6 +55,7 @@ UNITS: dict[str, Unit] = {u.code: u for u in (
     Unit("UTC", "time"),
     Unit("date", "date"),
     Unit("text", "text"),
+    Unit("url", "url"),                       # a web address: a link on pages, text elsewhere
     Unit("bool", "bool"),
 )}
 
@@ -100,7 +102,7 @@ def fmt(value: Any, code: str, digits: int = 3, decimals: int | None = None) -> 
     u = unit(code)
     if missing(value):
         return NO_DATA
-    if u.kind == "text":
+    if u.kind in ("text", "url"):
         return str(value)
     if u.kind == "bool":
         return "yes" if value else "no"
@@ -138,7 +140,7 @@ def label(text: str, code: str, symbol: str | None = None) -> str:
     sym = symbol if symbol is not None else u.symbol
     if u.kind in ("ratio", "percent"):
         sym = "%"
-    if u.kind in ("count", "text", "bool", "date") and symbol is None:
+    if u.kind in ("count", "text", "url", "bool", "date") and symbol is None:
         sym = ""
     if u.kind == "time":
         sym = "UTC"

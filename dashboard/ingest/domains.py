@@ -24,6 +24,9 @@ class Domain:
     any_of: frozenset[str] = frozenset()  # and at least one of these
     aliases: dict[str, tuple[str, float]] = field(default_factory=dict)  # header -> (column, factor)
     timeseries: bool = True
+    # Units are written in column names (power_kw): an unknown suffix (power_btu) is refused. False
+    # for a domain whose unit is a column of its own, where an extra `source_date` is just ignored.
+    unit_suffixes: bool = True
 
     def column(self, name: str) -> Column:
         return next(c for c in self.columns if c.name == name)
@@ -191,6 +194,38 @@ XID_CODES = Domain(
     timeseries=False,
 )
 
+PEERS = Domain(
+    "peers",
+    "Figures about peer AI sites and supercomputers, one sourced figure per row (docs/peers.md)",
+    (
+        Column("row_id", "VARCHAR", "unique id: peer_id__metric"),
+        Column("peer_id", "VARCHAR"), Column("peer", "VARCHAR"), Column("operator", "VARCHAR"),
+        Column("country", "VARCHAR"),
+        Column("peer_group", "VARCHAR", "the file's `group`: site, top500_nov2025, eu_ai, hyperscale, ..."),
+        Column("status", "VARCHAR"), Column("status_date", "VARCHAR", "free text"),
+        Column("accelerator", "VARCHAR"),
+        Column("metric", "VARCHAR", "one of table peer_metrics"),
+        Column("value", "VARCHAR", "as the source states it"),
+        Column("unit", "VARCHAR", "one of table peer_units"),
+        Column("precision", "VARCHAR", "one of table peer_precisions, or empty"),
+        Column("sparsity", "VARCHAR", "dense, sparse or empty"),
+        Column("basis", "VARCHAR", "what the number is, in words"),
+        Column("source", "VARCHAR", "URL(s), separated by ' ; '"),
+        Column("source_kind", "VARCHAR", "primary, press (...), secondary, derived (...)"),
+        Column("confidence", "VARCHAR", "high, medium, low"),
+        Column("note", "VARCHAR"),
+        Column("value_low", "DOUBLE", "the value as a number in unit (lower end)"),
+        Column("value_high", "DOUBLE", "the value as a number in unit (upper end)"),
+        Column("unit_note", "VARCHAR"), Column("inferred", "VARCHAR", "precision and/or sparsity"),
+        Column("source_note", "VARCHAR"),
+    ),
+    required=frozenset({"row_id", "peer_id", "metric", "source"}),
+    any_of=frozenset({"value", "value_low", "value_high"}),
+    aliases={"group": ("peer_group", 1.0), "peer_name": ("peer", 1.0)},
+    timeseries=False,
+    unit_suffixes=False,
+)
+
 # --- sovereignty records (read from CSV, YAML and CycloneDX by dashboard/ingest/vendors.py, sbom.py)
 
 VENDORS = Domain(
@@ -264,8 +299,8 @@ COMPONENTS = Domain(
 # Every record kind. Order matters: the first domain whose required columns a header has wins, so
 # telemetry (which also carries inventory labels) is tried before inventory, and a folder load
 # reads files in this order within inventory and within telemetry (vendors before components).
-DOMAINS: tuple[Domain, ...] = (GPU_SAMPLES, LINK_SAMPLES, METER_SAMPLES, GPU_MODELS, XID_CODES, GPUS, LINKS,
-                               METERS, VENDORS, COMPONENTS)
+DOMAINS: tuple[Domain, ...] = (GPU_SAMPLES, LINK_SAMPLES, METER_SAMPLES, GPU_MODELS, XID_CODES, PEERS, GPUS,
+                               LINKS, METERS, VENDORS, COMPONENTS)
 
 
 def by_name(name: str) -> Domain:
