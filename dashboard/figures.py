@@ -107,7 +107,8 @@ class Figure:
             parts.append(f"{rng[0]:%Y-%m-%d %H:%M} → {rng[1]:%Y-%m-%d %H:%M} UTC")
         other = {k: v for k, v in self.shown_params().items() if k not in ("start", "end")}
         if other:
-            parts.append(", ".join(f"{k}={v}" for k, v in other.items()))
+            parts.append(", ".join(f"{k}={v:.6g}" if isinstance(v, float) else f"{k}={v}"
+                                   for k, v in other.items()))
         parts.append(f"{len(self.frame):,} rows, {self.elapsed_ms:.0f} ms")
         return " · ".join(parts)
 
