@@ -258,7 +258,10 @@ def table(fig: Figure, columns: Iterable[str] | None = None, *, height: int | No
             decimals = units.decimals_for(frame[name])
         config[name] = _column_config(c, symbol, (widths or {}).get(name), decimals)
     if total is not None and total > len(frame):
-        st.caption(f"First {len(frame):,} of {total:,} {noun}, worst first; `{fig.cli()}` lists them all.")
+        limit = fig.params.get("limit")
+        how = (f"`{fig.cli().replace(f'-p limit={limit}', f'-p limit={total}')}`" if limit is not None
+               else f"`{fig.cli()}`")
+        st.caption(f"First {len(frame):,} of {total:,} {noun}, worst first; {how} lists them all.")
     st.dataframe(frame, hide_index=True, width="stretch", height=height or "auto", column_config=config,
                  column_order=names)
 
@@ -285,6 +288,12 @@ def utc(frame: pd.DataFrame, *cols: str) -> pd.DataFrame:
     for c in cols:
         out[c] = pd.to_datetime(out[c]).dt.tz_localize("UTC")
     return out
+
+
+# Axis labels for data in TFLOPS, written in PF or EF with thousands separators (formatting only).
+FLOPS_LABELS = ("datum.value >= 1e6 ? format(datum.value / 1e6, ',~g') + ' EF' "
+                ": datum.value >= 1e3 ? format(datum.value / 1e3, ',~g') + ' PF' "
+                ": format(datum.value, ',~g') + ' TF'")
 
 
 def time_x(col: str = "bucket", title: str = "time (UTC)") -> alt.X:

@@ -5,12 +5,14 @@
 -- param: precision VARCHAR = bf16: numeric precision the work runs at (fp64, tf32, bf16, fp8, fp4)
 -- param: hot_temp_c DOUBLE = 85: a sample above this GPU temperature (degC) is hot
 -- param: hostname VARCHAR: the node (Hostname label) to break down
--- uses: gpu_peaks, gpu_activity, is_xid, is_hot (queries/definitions/010_performance.sql)
+-- param: idle_threshold DOUBLE = 0.05: a sample is idle when max(tensor_active, fp64_active) is below this ratio
+-- param: idle_minutes INTEGER = 60: an idle run counts when it lasts at least this many minutes
+-- uses: gpu_peaks, gpu_activity, gpu_idle, gpu_health, is_xid, is_hot (queries/definitions/010_performance.sql)
 -- column: hostname text: node
 -- column: gpu_index count: GPU
 -- column: gpu_uuid text: UUID
 -- column: model text: model
--- column: status text: status — ok, no profiling counters, peak unknown, no samples
+-- column: status text: status — the first that applies: no samples, XID, overheating, no profiling counters, peak unknown, idle the whole range, idle at the end, idle stretches (gpu_idle's rule), ok
 -- column: peak_tflops TFLOPS: nameplate — dense nameplate at the precision; NULL = peak unknown
 -- column: delivered_tflops TFLOPS: delivered, est. — estimate: range mean of activity × min(SM clock / max boost, 1) × dense peak
 -- column: mfu ratio: MFU, est.
@@ -41,8 +43,13 @@ per_gpu AS (
 )
 SELECT g.hostname, g.gpu_index, g.gpu_uuid, g.model,
        CASE WHEN p.gpu_id IS NULL THEN 'no samples'
-            WHEN g.peak IS NULL THEN 'peak unknown'
+            WHEN h.xid_samples > 0 THEN 'XID'
+            WHEN h.hot_samples > 0 THEN 'overheating'
             WHEN p.n_act = 0 THEN 'no profiling counters'
+            WHEN g.peak IS NULL THEN 'peak unknown'
+            WHEN i.idle_share >= 1 THEN 'idle the whole range'
+            WHEN i.idle_now THEN 'idle at the end'
+            WHEN i.gpu_id IS NOT NULL THEN 'idle stretches'
             ELSE 'ok' END AS status,
        g.peak AS peak_tflops,
        p.act_eff * g.peak AS delivered_tflops,
@@ -51,4 +58,6 @@ SELECT g.hostname, g.gpu_index, g.gpu_uuid, g.model,
        p.util AS util_pct, 100 * p.tensor_active AS tensor_active_pct, 100 * p.fp64_active AS fp64_active_pct,
        p.sm_clock_mhz, p.power_w, p.max_temp_c, p.hot_samples, p.xid_codes, coalesce(p.samples, 0) AS samples
 FROM g LEFT JOIN per_gpu p USING (gpu_id)
+     LEFT JOIN gpu_idle($start, $end, $idle_threshold, $idle_minutes) i USING (gpu_id)
+     LEFT JOIN gpu_health($start, $end, $hot_temp_c) h USING (gpu_id)
 ORDER BY g.gpu_index, g.gpu_uuid
