@@ -238,9 +238,11 @@ def _column_config(c: queries.Column, symbol: str | None = None, width: str | No
 
 
 def table(fig: Figure, columns: Iterable[str] | None = None, *, height: int | None = None,
-          widths: dict[str, str] | None = None, total: int | None = None, noun: str = "rows") -> None:
+          widths: dict[str, str] | None = None, total: int | None = None, noun: str = "rows",
+          keep_unit: Iterable[str] = ()) -> None:
     """A figure as a table: the declared columns (or those named, in that order), each labelled and
-    formatted by its unit; large values rescaled per column (TFLOPS → PFLOPS, kW → MW).
+    formatted by its unit; large values rescaled per column (TFLOPS → PFLOPS, kW → MW) except the
+    columns in ``keep_unit`` (per-GPU figures read best in their own unit).
 
     ``total``: how many rows exist when the query returned only the first ones; the table then says
     "first N of M".
@@ -252,7 +254,7 @@ def table(fig: Figure, columns: Iterable[str] | None = None, *, height: int | No
         c = fig.query.column(name)
         u = units.unit(c.unit)
         symbol = decimals = None
-        if u.scale and u.kind != "count" and len(frame):
+        if u.scale and u.kind != "count" and len(frame) and name not in set(keep_unit):
             factor, symbol = units.column_scale(frame[name], c.unit)
             frame[name] = frame[name] / factor
             decimals = units.decimals_for(frame[name])

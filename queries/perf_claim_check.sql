@@ -19,9 +19,9 @@
 -- column: gpus_needed_dense count: GPUs needed, dense — GPUs of the model, or of the fleet's mix, whose dense nameplate reaches the target
 -- column: gpus_needed_sparse count: GPUs needed, sparse — same, sparse
 -- column: target_per_gpu_tflops TFLOPS: target per GPU — fleet rows: the target / GPUs in the inventory; what each GPU would have to deliver
--- column: target_share_dense ratio: target, share of dense — target / dense nameplate: the MFU at which the target is delivered, dense
--- column: target_share_sparse ratio: target, share of sparse — target / sparse nameplate; NULL at FP64
--- column: reading text: reading — fleet rows: 'above the nameplate' (the target exceeds the nameplate, dense and sparse), 'matches the dense nameplate' or 'matches the sparse nameplate' (within 20 %: 0.8 ≤ nameplate / target ≤ 1.2), 'below the nameplate'
+-- column: target_share_dense ratio: target / dense — target / dense nameplate: the MFU at which the target is delivered, dense
+-- column: target_share_sparse ratio: target / sparse — target / sparse nameplate; NULL at FP64
+-- column: reading text: reading — fleet rows: 'above nameplate' (the target exceeds the nameplate, dense and sparse), 'matches dense' or 'matches sparse' (the nameplate is within 20 % of the target: 0.8 ≤ nameplate / target ≤ 1.2), 'below nameplate'
 -- column: source text: source — datasheet of the figures
 --
 -- The claim's plausibility: the target per GPU and as a share of the nameplate at each precision,
@@ -82,10 +82,10 @@ SELECT precision, precision = lower($precision) AS is_target_precision, scope, m
        $target_tflops / nullif(peak_dense_tflops, 0) AS target_share_dense,
        $target_tflops / nullif(peak_sparse_tflops, 0) AS target_share_sparse,
        CASE WHEN scope <> 'fleet' OR peak_dense_tflops = 0 THEN NULL
-            WHEN peak_dense_tflops / $target_tflops BETWEEN 0.8 AND 1.2 THEN 'matches the dense nameplate'
-            WHEN peak_sparse_tflops / $target_tflops BETWEEN 0.8 AND 1.2 THEN 'matches the sparse nameplate'
-            WHEN greatest(peak_dense_tflops, coalesce(peak_sparse_tflops, 0)) < $target_tflops THEN 'above the nameplate'
-            ELSE 'below the nameplate' END AS reading,
+            WHEN peak_dense_tflops / $target_tflops BETWEEN 0.8 AND 1.2 THEN 'matches dense'
+            WHEN peak_sparse_tflops / $target_tflops BETWEEN 0.8 AND 1.2 THEN 'matches sparse'
+            WHEN greatest(peak_dense_tflops, coalesce(peak_sparse_tflops, 0)) < $target_tflops THEN 'above nameplate'
+            ELSE 'below nameplate' END AS reading,
        source
 FROM rows_
 ORDER BY ord, scope, model

@@ -48,13 +48,13 @@ def verdict(claim: pd.DataFrame) -> str | None:
     matches = fleet[fleet["reading"].fillna("").str.startswith("matches")]
     if not matches.empty:
         p = matches.index[0]
-        basis = "sparse" if "sparse" in matches["reading"].iloc[0] else "dense"
+        basis = "sparse" if matches["reading"].iloc[0] == "matches sparse" else "dense"
         share = matches[f"target_share_{basis}"].iloc[0]
         return (f"{head}: it matches the fleet's {p.upper()} {basis} nameplate ({_pct(share)} of it), so it most "
                 f"likely denotes a nameplate peak at {p.upper()} {basis} — a figure on paper, not a measured one.")
 
-    above = [p for p in fleet.index if fleet.loc[p, "reading"] == "above the nameplate"]
-    below = [p for p in fleet.index if fleet.loc[p, "reading"] == "below the nameplate"]
+    above = [p for p in fleet.index if fleet.loc[p, "reading"] == "above nameplate"]
+    below = [p for p in fleet.index if fleet.loc[p, "reading"] == "below nameplate"]
     parts = []
     if above:
         best = models[models["precision"].isin(above)].sort_values("per_gpu_dense_tflops", ascending=False)
@@ -72,12 +72,26 @@ def verdict(claim: pd.DataFrame) -> str | None:
 
 
 def target_note(share: float | None, precision: str, exaflops: float) -> str:
-    """The note under a delivered-FLOPS tile: the share of the target, said in words when far above it."""
+    """The short note under a delivered-FLOPS tile: the share of the target (a tile's note has little room)."""
     if share is None or share != share:
-        return f"no delivered estimate to set against the {exaflops:g} EF target"
+        return f"no estimate against the {exaflops:g} EF target"
     if share >= FAR_ABOVE:
-        return (f"{share:,.1f}× the {exaflops:g} EF target: far above it, so the target is not a "
-                f"{precision.upper()} figure for this fleet")
-    if share >= 1:
-        return f"{share * 100:,.1f} % of the {exaflops:g} EF target: met"
+        return f"{share:,.1f}× the {exaflops:g} EF target"
     return f"{share * 100:,.1f} % of the {exaflops:g} EF target"
+
+
+def share_of_target(share: float | None) -> str:
+    """A share of the target for a tile's note: "14.0 % of target", or "8.8× the target" from 2× up."""
+    if share is None or share != share:
+        return units.NO_DATA
+    return f"{share:,.1f}× the target" if share >= FAR_ABOVE else f"{share * 100:,.1f} % of target"
+
+
+def target_meaning(share: float | None, precision: str, exaflops: float) -> str | None:
+    """What a delivered/target share far above 1 means, in one sentence; None when it needs no words."""
+    if share is None or share != share or share < FAR_ABOVE:
+        return None
+    return (f"The fleet's estimated delivered {precision.upper()} FLOPS are {share:,.1f}× the {exaflops:g} EF "
+            f"target: read at {precision.upper()}, the target is far below what the fleet already does, so it "
+            f"cannot be a {precision.upper()} nameplate or delivered figure for this fleet — see the plausibility "
+            "check below.")

@@ -52,8 +52,8 @@ def utilization(start, end, bucket: int, attention: Figure) -> None:
             tooltip=[ui.time_tip(), alt.Tooltip(f"{measure}:Q", title="fleet %", format=".1f"), "gpus:Q"])
         lines = alt.Chart(pods).mark_line(strokeWidth=1.2).encode(
             x=ui.time_x(), y=f"{measure}:Q",
-            color=alt.Color("pod:N", sort=worst, title=f"{len(worst)} pods with least tensor activity",
-                            legend=alt.Legend(orient="bottom", labelLimit=200)),
+            color=alt.Color("pod:N", sort=worst, title=f"the {len(worst)} pods with least tensor activity",
+                            legend=alt.Legend(orient="bottom", labelLimit=200, titleLimit=400)),
             tooltip=[ui.time_tip(), "pod:N", alt.Tooltip(f"{measure}:Q", title="%", format=".1f")])
         col.altair_chart((band + mean + lines).properties(height=300, title=title), width="stretch")
     missing = count(attention, "no_counters")
@@ -71,16 +71,18 @@ def attention(start, end, fig: Figure) -> None:
     n = lambda key: count(fig, key)  # noqa: E731
     inv = n("inventory")
     codes = fig.frame[fig.frame.issue_key.str.startswith("xid_")]
-    c = st.columns(5)
-    ui.tile(c[0], "Needing attention", f"{n('attention'):,} of {inv:,} GPUs", fig,
-            help="GPUs with any of the issues counted below, each counted once.")
-    ui.tile(c[1], "Unhealthy", f"{n('unhealthy'):,} GPUs", fig, help=rule(fig, "unhealthy"),
-            note=f"XID {n('xid'):,} · overheating {n('hot'):,}")
-    ui.tile(c[2], "Idle (≥ 1 idle run)", f"{n('idle'):,} GPUs", fig, help=rule(fig, "idle"),
-            note=f"at the end {n('idle_now'):,} · whole range {n('idle_all_range'):,}")
-    ui.tile(c[3], "No profiling counters", f"{n('no_counters'):,} GPUs", fig, help=rule(fig, "no_counters"))
-    ui.tile(c[4], "No samples in the range", f"{n('no_samples'):,} GPUs", fig, help=rule(fig, "no_samples"),
-            note=f"peak unknown {n('peak_unknown'):,}")
+    c = st.columns(4) + st.columns(4)
+    ui.tile(c[0], "Needing attention", f"{n('attention'):,}", fig, note=f"of {inv:,} GPUs",
+            help="GPUs with any of the issues counted here, each counted once.")
+    ui.tile(c[1], "Unhealthy", f"{n('unhealthy'):,}", fig, help=rule(fig, "unhealthy"), note="XID or overheating")
+    ui.tile(c[2], "XID errors", f"{n('xid'):,}", fig, help=rule(fig, "xid"), note="by code below")
+    ui.tile(c[3], "Overheating", f"{n('hot'):,}", fig, help=rule(fig, "hot"))
+    ui.tile(c[4], "Idle (≥ 1 idle run)", f"{n('idle'):,}", fig, help=rule(fig, "idle"))
+    ui.tile(c[5], "Idle at the end", f"{n('idle_now'):,}", fig, help=rule(fig, "idle_now"),
+            note=f"the whole range: {n('idle_all_range'):,}")
+    ui.tile(c[6], "No profiling counters", f"{n('no_counters'):,}", fig, help=rule(fig, "no_counters"))
+    ui.tile(c[7], "No samples in the range", f"{n('no_samples'):,}", fig, help=rule(fig, "no_samples"),
+            note=f"peak unknown: {n('peak_unknown'):,}")
     if not codes.empty:
         st.markdown("**XID errors by code** (GPUs that showed each code; a GPU can show several): "
                     + " · ".join(f"{r.issue}: **{r.gpus:,}**" for r in codes.itertuples()))
@@ -96,10 +98,8 @@ def attention(start, end, fig: Figure) -> None:
                      "tensor_active_pct", "util_pct", "power_w", "rack", "pod", "model", "last_seen", "xid_codes",
                      "gpu_uuid"],
              height=360, total=n("attention"), noun="GPUs",
-             widths={"hostname": "medium", "gpu_index": "small", "issue": "medium", "other_issues": "medium",
-                     "idle_share": "small", "max_temp_c": "small", "xid_samples": "small",
-                     "tensor_active_pct": "small", "util_pct": "small", "power_w": "small", "rack": "small",
-                     "pod": "small"})
+             widths={"hostname": "medium", "gpu_index": "small", "issue": "large", "other_issues": "medium",
+                     "rack": "small", "pod": "small"})
     ui.provenance(worst, "worst first: XID, overheating, no samples, no counters, idle the whole range, idle at "
                          "the end, idle stretches (most idle first), peak unknown")
 
@@ -119,7 +119,7 @@ def power(start, end, bucket: int) -> None:
     chart = alt.Chart(frame).mark_line().encode(
         x=ui.time_x(),
         y=alt.Y("kw:Q", title=f"power ({symbol})", axis=alt.Axis(format=",~r")),
-        color=alt.Color("series:N", title="meter kind", legend=alt.Legend(orient="bottom")),
+        color=alt.Color("series:N", title="meter kind", legend=alt.Legend(orient="bottom", columns=4)),
         tooltip=[ui.time_tip(), "series:N", alt.Tooltip("kw:Q", format=",.2f", title=symbol)],
     ).properties(height=280)
     st.altair_chart(chart, width="stretch")
@@ -132,7 +132,7 @@ def links(start, end, bucket: int) -> None:
     chart = alt.Chart(ui.utc(fig.frame, "bucket")).mark_line().encode(
         x=ui.time_x(),
         y=alt.Y("util_pct:Q", title="utilization, busier direction (%)", scale=alt.Scale(domain=[0, 100])),
-        color=alt.Color("link:N", legend=alt.Legend(orient="bottom")),
+        color=alt.Color("link:N", legend=alt.Legend(orient="bottom", columns=3)),
         tooltip=[ui.time_tip(), "link:N",
                  alt.Tooltip("rx_gbps:Q", format=",.1f", title="rx Gbit/s"),
                  alt.Tooltip("tx_gbps:Q", format=",.1f", title="tx Gbit/s"),
@@ -145,7 +145,9 @@ def links(start, end, bucket: int) -> None:
 
 def link_summary(start, end) -> None:
     summary = ui.run("net_link_summary", start=start, end=end)
-    ui.table(summary, widths={"link": "medium", "a_end": "medium", "b_end": "medium"})
+    ui.table(summary, ["link", "peak_util_pct", "minutes_above_90pct", "rx_gbps_avg", "tx_gbps_avg", "capacity_gbps",
+                       "rx_tb", "tx_tb", "resets", "kind", "carrier", "a_end", "b_end"],
+             widths={"link": "medium", "a_end": "medium", "b_end": "medium"})
     ui.provenance(summary)
 
 

@@ -1,11 +1,13 @@
 """Overview for executives: delivered performance against the claim, energy, sovereignty."""
+import math
+
 import altair as alt
 import pandas as pd
 import streamlit as st
 
 from dashboard import ui
 from dashboard.figures import Figure
-from dashboard.metrics.claim import target_note, verdict
+from dashboard.metrics.claim import target_meaning, target_note, verdict
 from dashboard.metrics.energy import gflops_per_watt, green500_first
 
 
@@ -25,12 +27,16 @@ def performance(start, end, perf: Figure, attention: Figure) -> None:
               help="Sum of the catalog's dense peak over the GPUs in the inventory with a known model.",
               delta=(f"the target is {ui.pct(1 / share)} of it" if share else "no nameplate at this precision"))
     counts = attention.frame.set_index("issue_key")["gpus"]
-    ui.metric(c3, perf, "mfu", help="Delivered / nameplate peak of the GPUs counted. Idle and unhealthy: "
-                                    "counted over the whole fleet by ops_attention_counts, the Operations rules.",
-              delta=f"{counts.get('idle', 0):,} GPUs idle (≥ 1 idle run), {counts.get('unhealthy', 0):,} unhealthy")
+    ui.metric(c3, perf, "mfu", help="Delivered / nameplate peak of the GPUs counted. Idle (at least one idle "
+                                    "run) and unhealthy (XID or hot): counted over the whole fleet by "
+                                    "ops_attention_counts, the rules of the Operations page.",
+              delta=f"{counts.get('idle', 0):,} idle · {counts.get('unhealthy', 0):,} unhealthy")
     ui.tile(c4, "Busy vs useful", f"{perf.text('util_pct', decimals=0)} vs {perf.text('tensor_active_pct', decimals=0)}",
             perf, help="Mean DCGM_FI_DEV_GPU_UTIL (a kernel was running) vs mean tensor-pipe activity.",
             note=f"{perf.text('gpus_reporting')} of {perf.text('gpus_inventory')} GPUs reporting")
+    meaning = target_meaning(perf.value("target_share"), t.precision, t.exaflops)
+    if meaning:
+        st.markdown(meaning)
     missing, unknown = perf.value("gpus_without_counters"), perf.value("gpus_peak_unknown")
     ui.provenance(perf, (f"{perf.text('gpus_without_counters')} GPUs report no profiling counters and "
                          f"{perf.text('gpus_peak_unknown')} have a model missing from the catalog: they are "
@@ -50,11 +56,20 @@ def plausibility(claim: Figure) -> Figure:
     fleet = claim.frame[claim.frame.scope == "fleet"].reset_index(drop=True)
     table = Figure(claim.query, claim.params, fleet, claim.elapsed_ms)
     ui.table(table, ["precision", "per_gpu_dense_tflops", "peak_dense_tflops", "peak_sparse_tflops",
-                     "target_per_gpu_tflops", "target_share_dense", "target_share_sparse", "reading"],
-             widths={"precision": "small", "reading": "medium"})
+                     "target_share_dense", "target_share_sparse", "reading"],
+             widths={"precision": "small", "reading": "medium"}, keep_unit=["per_gpu_dense_tflops"])
     ui.provenance(claim, "target share = target / nameplate: the MFU at which the fleet would deliver the target; "
                          "a nameplate within 20 % of the target 'matches' it")
     return claim
+
+
+def decades(values: pd.Series, *more: float) -> list[float]:
+    """Powers of ten spanning the values: tick marks a log axis can label as 100 PF, 1 EF, 10 EF."""
+    finite = [v for v in [*values.dropna().tolist(), *more] if v and v > 0]
+    if not finite:
+        return []
+    lo, hi = math.floor(math.log10(min(finite))), math.ceil(math.log10(max(finite)))
+    return [10.0 ** k for k in range(lo, hi + 1)]
 
 
 def delivered_chart(start, end) -> None:
@@ -70,7 +85,7 @@ def delivered_chart(start, end) -> None:
     chart = alt.Chart(long).mark_line().encode(
         x=ui.time_x(),
         y=alt.Y("tflops:Q", title=f"{t.precision.upper()} FLOPS (log scale)", scale=alt.Scale(type="log"),
-                axis=alt.Axis(labelExpr=ui.FLOPS_LABELS)),
+                axis=alt.Axis(labelExpr=ui.FLOPS_LABELS, values=decades(long["tflops"], t.tflops))),
         color=alt.Color("series:N", title=None, legend=alt.Legend(orient="bottom", labelLimit=400)),
         tooltip=[ui.time_tip(), "series:N", alt.Tooltip("tflops:Q", format=",.0f", title="TFLOPS")],
     )

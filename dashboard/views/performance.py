@@ -14,7 +14,7 @@ import streamlit as st
 from dashboard import ui
 from dashboard.config import PRECISIONS
 from dashboard.figures import Figure
-from dashboard.metrics.claim import target_note, verdict
+from dashboard.metrics.claim import share_of_target, target_meaning, target_note, verdict
 
 ALL = "(all)"
 PF_LABELS = ui.FLOPS_LABELS  # TFLOPS data labelled in PF / EF (formatting only)
@@ -80,6 +80,9 @@ def headline(start, end, precision: str, bucket: int, attention: Figure) -> Figu
             help="Counted over the whole fleet by ops_attention_counts (the same rules as Operations): idle = at "
                  "least one idle run by the rule below; unhealthy = an XID error or above the hot temperature.",
             note=f"of {n.get('inventory', 0):,} GPUs")
+    meaning = target_meaning(head.value("target_share"), precision, t.exaflops)
+    if meaning:
+        st.markdown(meaning)
     notes = []
     if head.value("gpus_without_counters"):
         notes.append(f"{head.text('gpus_without_counters')} GPUs report no activity counters: they are left "
@@ -129,9 +132,10 @@ def claim_check() -> None:
         st.markdown(f"**Is the claim plausible?** {sentence}")
     fleet_claim = Figure(claim.query, claim.params, fleet.reset_index(drop=True), claim.elapsed_ms)
     ui.table(fleet_claim, ["precision", "per_gpu_dense_tflops", "peak_dense_tflops", "peak_sparse_tflops",
-                           "target_per_gpu_tflops", "target_share_dense", "target_share_sparse", "reading",
-                           "met_dense", "met_sparse", "gpus_needed_dense", "gpus_needed_sparse", "gpus_peak_unknown"],
-             widths={"precision": "small", "reading": "medium"})
+                           "target_share_dense", "target_share_sparse", "reading", "met_dense", "met_sparse",
+                           "gpus_needed_dense", "gpus_needed_sparse", "target_per_gpu_tflops", "gpus_peak_unknown"],
+             widths={"precision": "small", "reading": "medium"},
+             keep_unit=["per_gpu_dense_tflops", "target_per_gpu_tflops"])
     met = fleet[fleet[f"met_{sparse_word}"] == True]["precision"].str.upper()  # noqa: E712
     st.markdown(f"**Met on paper ({sparse_word} nameplate ≥ target) at:** " + (", ".join(met) or "no precision")
                 + f" · the configured target's precision is {target.precision.upper()}. Met on paper says only "
@@ -310,7 +314,7 @@ def heatmap(start, end, precision: str, pod: str) -> None:
                  alt.Tooltip("tensor_active_pct:Q", title="tensor active %", format=".1f"),
                  alt.Tooltip("delivered_tflops:Q", title="delivered TFLOPS (est.)", format=",.0f"),
                  *extra, "gpus_reporting:Q", "gpus_without_counters:Q"],
-    ).properties(height=80 + 22 * max(len(rows), 1),
+    ).properties(height=80 + 26 * max(len(rows), 1),
                  title=f"{title} per {row_title}, {hm_bucket}-minute buckets"), width="stretch")
     ui.provenance(hm)
 
@@ -326,12 +330,12 @@ def idle(start, end, precision: str, head: Figure, attention: Figure) -> None:
     ic = st.columns(3)
     ui.tile(ic[0], "Idle GPUs (≥ 1 idle run)", f"{n.get('idle', 0):,}", attention,
             help="GPUs with at least one idle run by the rule above, counted over the whole fleet.",
-            note=f"at the end of the range {n.get('idle_now', 0):,} · the whole range {n.get('idle_all_range', 0):,}")
+            note=f"{n.get('idle_now', 0):,} at the end · {n.get('idle_all_range', 0):,} all along")
     ui.metric(ic[1], head, "idle_peak_tflops", help="Capacity sitting idle while they idle, at the chosen "
                                                     "precision, dense.")
     ui.metric(ic[2], head, "idle_lost_tflops", "Capacity lost (time-weighted)",
               help="Nameplate × share of the range spent idle, summed: average capacity lost over the range.",
-              delta=f"{head.text('idle_lost_target_share')} of target")
+              delta=share_of_target(head.value("idle_lost_target_share")))
     fig = ui.run("perf_idle_gpus", start=start, end=end, precision=precision)
     ui.table(fig, ["hostname", "gpu_index", "idle_share", "idle_minutes_total", "longest_idle_minutes", "idle_now",
                    "lost_tflops", "lost_target_share", "peak_tflops", "idle_stretches", "idle_from", "idle_until",
@@ -357,13 +361,13 @@ def unhealthy(start, end, precision: str, head: Figure, attention: Figure) -> No
     ui.metric(uc[1], head, "unhealthy_peak_tflops", "Their nameplate (at risk)")
     ui.metric(uc[2], head, "unhealthy_lost_tflops", "Capacity lost (time-weighted)",
               help="Nameplate × share of the range with an XID or above the hot temperature, summed.",
-              delta=f"{head.text('unhealthy_lost_target_share')} of target")
+              delta=share_of_target(head.value("unhealthy_lost_target_share")))
     fig = ui.run("perf_unhealthy_gpus", start=start, end=end, precision=precision)
     ui.table(fig, ["hostname", "gpu_index", "problem", "max_temp_c", "affected_minutes", "affected_share",
                    "lost_tflops", "lost_target_share", "xid_samples", "hot_samples", "first_xid", "last_xid",
                    "peak_tflops", "peak_target_share", "rack", "pod", "model", "xid_codes", "gpu_uuid"],
-             widths={"hostname": "medium", "gpu_index": "small", "problem": "small", "max_temp_c": "small",
-                     "rack": "small", "pod": "small", "xid_codes": "large"})
+             widths={"hostname": "medium", "gpu_index": "small", "problem": "small", "rack": "small", "pod": "small",
+                     "xid_codes": "large"})
     ui.provenance(fig)
 
 

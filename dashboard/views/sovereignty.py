@@ -110,11 +110,11 @@ def levers_table(snapshot) -> Figure:
     others = lf[lf["rank"].isna()].reset_index(drop=True)
     cols = ["rank", "name", "us_critical_pp", "cost_effect", "first_year_cost_eur", "pp_per_meur", "annual_change_eur",
             "vendor", "control_country", "alternative_vendor", "alternative_country", "kill_switch_pp", "lockin_pp"]
-    widths = {"rank": "small", "name": "large", "us_critical_pp": "small", "cost_effect": "medium"}
+    widths = {"rank": "small", "name": "medium", "cost_effect": "medium"}
     if ranked.empty:
         st.info("No recorded alternative lowers the criticality-weighted US share at this snapshot.")
     else:
-        ui.table(Figure(levers.query, levers.params, ranked, levers.elapsed_ms), cols, height=260, widths=widths)
+        ui.table(Figure(levers.query, levers.params, ranked, levers.elapsed_ms), cols, widths=widths)
     if not others.empty:
         with st.expander(f"{len(others)} substitutions that do not lower the US share (their alternative is "
                          "US-controlled too); some still remove a kill switch or a lock-in"):
@@ -157,7 +157,8 @@ def what_if(snapshot, levers: Figure) -> None:
     k = st.columns(4)
     ui.metric(k[0], cost, "components_swapped", "Components substituted")
     ui.metric(k[1], cost, "annual_change_eur", "Annual spend change",
-              delta=f"{cost.text('scenario_annual_spend_eur')} instead of {cost.text('annual_spend_eur')}")
+              delta=(f"{cost.text('scenario_annual_spend_eur')} instead of {cost.text('annual_spend_eur')}"
+                     if cost.value("components_swapped") else f"{cost.text('annual_spend_eur')} now"))
     ui.metric(k[2], cost, "switch_cost_eur", "Switch costs (one-off)",
               delta=(f"{cost.text('switch_costs_assumed')} assumed at one year's spend"
                      if cost.value("switch_costs_assumed") else None))
