@@ -241,9 +241,11 @@ def _column_config(c: queries.Column, symbol: str | None = None, width: str | No
 
 
 def table(fig: Figure, columns: Iterable[str] | None = None, *, height: int | None = None,
-          widths: dict[str, str] | None = None, total: int | None = None, noun: str = "rows") -> None:
+          widths: dict[str, str] | None = None, total: int | None = None, noun: str = "rows",
+          keep_unit: Iterable[str] = ()) -> None:
     """A figure as a table: the declared columns (or those named, in that order), each labelled and
-    formatted by its unit; large values rescaled per column (TFLOPS → PFLOPS, kW → MW).
+    formatted by its unit; large values rescaled per column (TFLOPS → PFLOPS, kW → MW) except the
+    columns in ``keep_unit`` (per-GPU figures read best in their own unit).
 
     ``total``: how many rows exist when the query returned only the first ones; the table then says
     "first N of M".
@@ -255,13 +257,16 @@ def table(fig: Figure, columns: Iterable[str] | None = None, *, height: int | No
         c = fig.query.column(name)
         u = units.unit(c.unit)
         symbol = decimals = None
-        if u.scale and u.kind != "count" and len(frame):
+        if u.scale and u.kind != "count" and len(frame) and name not in set(keep_unit):
             factor, symbol = units.column_scale(frame[name], c.unit)
             frame[name] = frame[name] / factor
             decimals = units.decimals_for(frame[name])
         config[name] = _column_config(c, symbol, (widths or {}).get(name), decimals)
     if total is not None and total > len(frame):
-        st.caption(f"First {len(frame):,} of {total:,} {noun}, worst first; `{fig.cli()}` lists them all.")
+        limit = fig.params.get("limit")
+        how = (f"`{fig.cli().replace(f'-p limit={limit}', f'-p limit={total}')}`" if limit is not None
+               else f"`{fig.cli()}`")
+        st.caption(f"First {len(frame):,} of {total:,} {noun}, worst first; {how} lists them all.")
     st.dataframe(frame, hide_index=True, width="stretch", height=height or "auto", column_config=config,
                  column_order=names)
 
@@ -288,6 +293,12 @@ def utc(frame: pd.DataFrame, *cols: str) -> pd.DataFrame:
     for c in cols:
         out[c] = pd.to_datetime(out[c]).dt.tz_localize("UTC")
     return out
+
+
+# Axis labels for data in TFLOPS, written in PF or EF with thousands separators (formatting only).
+FLOPS_LABELS = ("datum.value >= 1e6 ? format(datum.value / 1e6, ',~g') + ' EF' "
+                ": datum.value >= 1e3 ? format(datum.value / 1e3, ',~g') + ' PF' "
+                ": format(datum.value, ',~g') + ' TF'")
 
 
 def time_x(col: str = "bucket", title: str = "time (UTC)") -> alt.X:

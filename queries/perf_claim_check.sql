@@ -18,8 +18,15 @@
 -- column: met_sparse bool: met, sparse — BOOLEAN, fleet rows only: sparse nameplate ≥ target; NULL without a sparse figure
 -- column: gpus_needed_dense count: GPUs needed, dense — GPUs of the model, or of the fleet's mix, whose dense nameplate reaches the target
 -- column: gpus_needed_sparse count: GPUs needed, sparse — same, sparse
+-- column: target_per_gpu_tflops TFLOPS: target per GPU — fleet rows: the target / GPUs in the inventory; what each GPU would have to deliver
+-- column: target_share_dense ratio: target / dense — target / dense nameplate: the MFU at which the target is delivered, dense
+-- column: target_share_sparse ratio: target / sparse — target / sparse nameplate; NULL at FP64
+-- column: reading text: reading — fleet rows: 'above nameplate' (the target exceeds the nameplate, dense and sparse), 'matches dense' or 'matches sparse' (the nameplate is within 20 % of the target: 0.8 ≤ nameplate / target ≤ 1.2), 'below nameplate'
 -- column: source text: source — datasheet of the figures
 --
+-- The claim's plausibility: the target per GPU and as a share of the nameplate at each precision,
+-- read by dashboard/metrics/claim.py into one sentence (a target far below every tensor
+-- precision's nameplate and above FP64's matches none: a measured or sustained figure).
 -- "On paper": nameplate peaks from the catalog (queries/reference/gpu_models.csv), never measured.
 -- GPUs of a model missing from the catalog are counted in gpus_peak_unknown and add nothing.
 WITH precisions(precision, ord) AS (
@@ -71,6 +78,14 @@ SELECT precision, precision = lower($precision) AS is_target_precision, scope, m
        CASE WHEN scope = 'fleet' THEN peak_sparse_tflops >= $target_tflops END AS met_sparse,
        CAST(ceil($target_tflops / nullif(per_gpu_dense_tflops, 0)) AS BIGINT) AS gpus_needed_dense,
        CAST(ceil($target_tflops / nullif(per_gpu_sparse_tflops, 0)) AS BIGINT) AS gpus_needed_sparse,
+       CASE WHEN scope = 'fleet' THEN $target_tflops / nullif(gpus, 0) END AS target_per_gpu_tflops,
+       $target_tflops / nullif(peak_dense_tflops, 0) AS target_share_dense,
+       $target_tflops / nullif(peak_sparse_tflops, 0) AS target_share_sparse,
+       CASE WHEN scope <> 'fleet' OR peak_dense_tflops = 0 THEN NULL
+            WHEN peak_dense_tflops / $target_tflops BETWEEN 0.8 AND 1.2 THEN 'matches dense'
+            WHEN peak_sparse_tflops / $target_tflops BETWEEN 0.8 AND 1.2 THEN 'matches sparse'
+            WHEN greatest(peak_dense_tflops, coalesce(peak_sparse_tflops, 0)) < $target_tflops THEN 'above nameplate'
+            ELSE 'below nameplate' END AS reading,
        source
 FROM rows_
 ORDER BY ord, scope, model

@@ -190,7 +190,12 @@ def test_unknown_model_is_flagged_not_dropped(tiny):
     n1 = run(tiny, "perf_gpus", **RANGE, hostname="n1").set_index("gpu_uuid")
     assert n1.loc["GPU-g2", "status"] == "no profiling counters"
     assert pd.isna(n1.loc["GPU-g2", "delivered_tflops"])  # missing, not zero
-    assert n1.loc["GPU-g1", "status"] == "ok"
+    assert n1.loc["GPU-g1", "status"] == "XID"       # XID 79 and 48: not "ok"
+    n3 = run(tiny, "perf_gpus", **RANGE, hostname="n3").set_index("gpu_uuid")
+    assert n3.loc["GPU-g4", "status"] == "idle stretches"   # one 60-minute idle run, busy at the end
+    assert n3.loc["GPU-g5", "status"] == "overheating"
+    assert run(tiny, "perf_gpus", **RANGE, hostname="n3", idle_minutes=55).set_index("gpu_uuid").loc[
+        "GPU-g4", "status"] == "idle at the end"            # the second, 55-minute run counts too
     assert n1.loc["GPU-g1", "delivered_tflops"] == pytest.approx((0.5 * 0.5 + 0.3 * 1.0) / 2 * 200)
     assert n1.loc["GPU-g1", "clock_factor"] == pytest.approx(0.75)
     assert n1.loc["GPU-g1", "xid_codes"] == "48, 79"
@@ -401,7 +406,8 @@ def test_sample_designed_faults_are_found(sample):
 
 def test_the_page_declares_every_perf_query():
     declared = set(page("performance.py").all_figures)
-    assert {p.stem for p in (REPO_ROOT / "queries").glob("perf_*.sql")} == declared
+    # and the fleet counts every page shares (idle, unhealthy: ops_attention_counts)
+    assert {p.stem for p in (REPO_ROOT / "queries").glob("perf_*.sql")} | {"ops_attention_counts"} == declared
 
 
 def test_performance_page_renders(sample_db, monkeypatch):

@@ -106,7 +106,14 @@ def test_power_by_kind_sums_gpus_once_per_bucket(tiny):
 
 def test_utilization_by_pod(tiny):
     f = run(tiny, "ops_utilization", start=T0, end=END, bucket_minutes=60)
-    by_pod = f.set_index("pod")
+    fleet = f[f.line == "fleet"].iloc[0]
+    assert fleet.util_pct == pytest.approx((85 * 6 + 45 * 6) / 12)      # over all samples
+    assert (fleet.util_pct_min, fleet.util_pct_max) == (pytest.approx(45), pytest.approx(85))
+    assert fleet.pods == 2 and fleet.gpus == 4
+    assert f[f.line != "fleet"].pod_rank.tolist() == [1, 2]             # p2 has the least tensor activity
+    assert f[f.line != "fleet"].pod.tolist() == ["p2", "p1"]
+    assert run(tiny, "ops_utilization", start=T0, end=END, bucket_minutes=60, worst=1).line.tolist() == ["fleet", "p2"]
+    by_pod = f[f.line != "fleet"].set_index("pod")
     assert by_pod.loc["p1", "util_pct"] == pytest.approx(85)
     assert by_pod.loc["p1", "tensor_active_pct"] == pytest.approx(45)
     assert by_pod.loc["p2", "tensor_active_pct"] == pytest.approx(15.5)
@@ -114,12 +121,20 @@ def test_utilization_by_pod(tiny):
 
 
 def test_gpus_needing_attention_named_and_ordered(tiny):
-    f = run(tiny, "ops_worst_gpus", start=T0, end=END, hot_temp_c=85, idle_threshold=0.05, limit=10)
+    # GPU-c idles 3 samples 10 minutes apart: a 30-minute run, idle by a 30-minute rule only
+    f = run(tiny, "ops_worst_gpus", start=T0, end=END, hot_temp_c=85, idle_threshold=0.05, idle_minutes=30,
+            limit=10)
     assert f[["gpu_uuid", "issue"]].values.tolist() == [
         ["GPU-a", "XID 79 (GPU has fallen off the bus)"],
         ["GPU-b", "overheating (91.0 degC)"],
-        ["GPU-c", "idle"],
+        ["GPU-c", "idle the whole range"],
     ]
+    f60 = run(tiny, "ops_worst_gpus", start=T0, end=END, hot_temp_c=85, idle_threshold=0.05, idle_minutes=60,
+              limit=10)
+    assert f60["gpu_uuid"].tolist() == ["GPU-a", "GPU-b"]
+    counts = run(tiny, "ops_attention_counts", start=T0, end=END, hot_temp_c=85, idle_threshold=0.05,
+                 idle_minutes=30).set_index("issue_key")["gpus"]
+    assert counts["attention"] == len(f) and counts["idle_all_range"] == 1 and counts["xid_79"] == 1
 
 
 def test_store_contents_and_inventory(tiny):
@@ -215,5 +230,5 @@ def test_xid_meanings_come_from_the_reference_table_and_can_be_revised(tiny, tmp
     r = load_path(con, write(tmp_path / "xid.csv", "code,meaning,source\n79,GPU lost from the PCIe bus,site runbook\n"))
     assert r.status == "ok" and r.domains[0].updated == 1
     con.close()
-    f = run(tiny, "ops_worst_gpus", start=T0, end=END, hot_temp_c=85, idle_threshold=0.05, limit=1)
+    f = run(tiny, "ops_worst_gpus", start=T0, end=END, hot_temp_c=85, limit=1)
     assert f["issue"].tolist() == ["XID 79 (GPU lost from the PCIe bus)"]

@@ -14,11 +14,10 @@ import streamlit as st
 from dashboard import ui
 from dashboard.config import PRECISIONS
 from dashboard.figures import Figure
+from dashboard.metrics.claim import share_of_target, target_meaning, target_note, verdict
 
 ALL = "(all)"
-# Axis labels for TFLOPS data in PF / EF (formatting only; the data stays in TFLOPS).
-PF_LABELS = ("datum.value >= 1e6 ? format(datum.value / 1e6, ',~g') + ' EF' "
-             ": format(datum.value / 1e3, ',~g') + ' PF'")
+PF_LABELS = ui.FLOPS_LABELS  # TFLOPS data labelled in PF / EF (formatting only)
 LOG_FLOOR = 1000  # TFLOPS: where bars on the log axis start (1 PF)
 IDLE_RULE = ("A GPU is idle while neither its tensor pipe nor its FP64 pipe is active "
              "(DCGM_FI_PROF_PIPE_TENSOR_ACTIVE and _FP64_ACTIVE both below {threshold:.0%}) for at "
@@ -59,12 +58,13 @@ def target_line(precision: str) -> None:
                 "(dense-equivalent work), so they understate what the sparse figure would count.")
 
 
-def headline(start, end, precision: str, bucket: int) -> Figure:
+def headline(start, end, precision: str, bucket: int, attention: Figure) -> Figure:
+    t = ui.settings().target
     head = ui.run("perf_headline", start=start, end=end, precision=precision, bucket_minutes=bucket)
     c = st.columns(3)
     ui.metric(c[0], head, "delivered_tflops", "Delivered (estimate)",
               help=f"Mean over the range of the fleet's estimated delivered FLOPS at {precision.upper()}, "
-                   f"{bucket}-minute buckets.", delta=f"{head.text('target_share')} of target")
+                   f"{bucket}-minute buckets.", delta=target_note(head.value("target_share"), precision, t.exaflops))
     ui.metric(c[1], head, "peak_tflops", f"Nameplate peak ({precision.upper()} dense)",
               help="Sum of the catalog's dense peak over inventory GPUs of known peak.",
               delta=f"{head.text('gpus_inventory')} GPUs in the inventory")
@@ -75,8 +75,14 @@ def headline(start, end, precision: str, bucket: int) -> Figure:
     ui.tile(c[1], "GPU_UTIL (busy) / tensor active", f"{head.text('util_pct')} / {head.text('tensor_active_pct')}",
             head, help="DCGM_FI_DEV_GPU_UTIL says a kernel was running; tensor-pipe activity says how much "
                        "of the math units did work. The gap is busy but not useful.")
-    ui.tile(c[2], "Idle / unhealthy GPUs", f"{head.text('idle_gpus')} / {head.text('unhealthy_gpus')}", head,
-            help="Idle by the rule below; unhealthy = XID error or above the hot temperature.")
+    n = attention.frame.set_index("issue_key")["gpus"]
+    ui.tile(c[2], "Idle / unhealthy GPUs", f"{n.get('idle', 0):,} / {n.get('unhealthy', 0):,}", attention,
+            help="Counted over the whole fleet by ops_attention_counts (the same rules as Operations): idle = at "
+                 "least one idle run by the rule below; unhealthy = an XID error or above the hot temperature.",
+            note=f"of {n.get('inventory', 0):,} GPUs")
+    meaning = target_meaning(head.value("target_share"), precision, t.exaflops)
+    if meaning:
+        st.markdown(meaning)
     notes = []
     if head.value("gpus_without_counters"):
         notes.append(f"{head.text('gpus_without_counters')} GPUs report no activity counters: they are left "
@@ -87,15 +93,17 @@ def headline(start, end, precision: str, bucket: int) -> Figure:
     if notes:
         st.caption(" · ".join(notes))
     ui.provenance(head)
+    ui.provenance(attention, "idle and unhealthy counts")
     return head
 
 
 def claim_check() -> None:
     target = ui.settings().target
     sparse_word = "sparse" if target.sparse else "dense"
-    st.header("Claim check: the target on paper")
-    st.caption("The fleet's nameplate peak at every precision (catalog datasheet figures × inventory) "
-               "next to the target. Met on paper is not delivered: see the next section.")
+    st.header("Claim check: is the target credible for this fleet?")
+    st.caption("The fleet's nameplate peak at every precision (catalog datasheet figures × inventory) next to "
+               "the target: the target per GPU, and the target as a share of each nameplate. Met on paper is not "
+               "delivered: see the next section.")
     claim = ui.run("perf_claim_check")
     cf = claim.frame
     fleet = cf[cf.scope == "fleet"]
@@ -119,12 +127,19 @@ def claim_check() -> None:
         x="v:Q", text="label:N", y=alt.value(0))
     st.altair_chart((chart + vrule + vtext).properties(height=320, title="Fleet nameplate peak vs target"),
                     width="stretch")
+    sentence = verdict(cf)
+    if sentence:
+        st.markdown(f"**Is the claim plausible?** {sentence}")
     fleet_claim = Figure(claim.query, claim.params, fleet.reset_index(drop=True), claim.elapsed_ms)
-    ui.table(fleet_claim, ["precision", "peak_dense_tflops", "peak_sparse_tflops", "met_dense", "met_sparse",
-                           "gpus_needed_dense", "gpus_needed_sparse", "gpus_peak_unknown"])
+    ui.table(fleet_claim, ["precision", "per_gpu_dense_tflops", "peak_dense_tflops", "peak_sparse_tflops",
+                           "target_share_dense", "target_share_sparse", "reading", "met_dense", "met_sparse",
+                           "gpus_needed_dense", "gpus_needed_sparse", "target_per_gpu_tflops", "gpus_peak_unknown"],
+             widths={"precision": "small", "reading": "medium"},
+             keep_unit=["per_gpu_dense_tflops", "target_per_gpu_tflops"])
     met = fleet[fleet[f"met_{sparse_word}"] == True]["precision"].str.upper()  # noqa: E712
-    st.markdown(f"**Met on paper ({sparse_word} nameplate) at:** " + (", ".join(met) or "no precision")
-                + f" · the target's precision is {target.precision.upper()}.")
+    st.markdown(f"**Met on paper ({sparse_word} nameplate ≥ target) at:** " + (", ".join(met) or "no precision")
+                + f" · the configured target's precision is {target.precision.upper()}. Met on paper says only "
+                  "that the fleet could reach the target at full nameplate; the target share is the MFU it needs.")
     needed_col = "gpus_needed_sparse" if target.sparse else "gpus_needed_dense"
     models = cf[cf.scope == "model"].copy()
     models["precision"] = models["precision"].str.upper()
@@ -211,8 +226,9 @@ def drill_down(start, end, precision: str, bucket: int) -> str:
                 "xid_codes", "gpu_uuid", "model", "samples"]
     else:
         cols = [key, *LEVEL_COLUMNS]
-    ui.table(level, cols)
-    ui.provenance(level)
+    ui.table(level, cols, widths={key: "medium", "status": "medium", "gpu_uuid": "large"})
+    ui.provenance(level, "status: the first that applies of no samples, XID, overheating, no profiling counters, "
+                         "peak unknown, idle (the idle rule below), ok" if level.name == "perf_gpus" else None)
     if gpu != ALL:
         gpu_detail(start, end, precision, bucket, gpus, node, gpu)
     return pod
@@ -221,13 +237,14 @@ def drill_down(start, end, precision: str, bucket: int) -> str:
 def gpu_detail(start, end, precision: str, bucket: int, gpus: Figure, node: str, gpu: str) -> None:
     ser = ui.run("perf_gpu_series", start=start, end=end, precision=precision, gpu_uuid=gpu, bucket_minutes=bucket)
     gf = ui.utc(ser.frame, "bucket")
-    status = gpus.frame.set_index("gpu_uuid").loc[gpu, "status"]
+    row = gpus.frame.set_index("gpu_uuid").loc[gpu]
+    status = row["status"]
     st.markdown(f"**GPU `{gpu}`** ({node}), {bucket}-minute buckets · status: {status}")
-    if status == "peak unknown":
+    if pd.isna(row["peak_tflops"]):
         st.info("This GPU's model has no catalog peak at this precision: its telemetry is shown, its "
                 "delivered FLOPS cannot be estimated. Add the model to the catalog (queries/reference/"
                 "gpu_models.csv columns) with `aifd ingest`.")
-    elif status == "no profiling counters":
+    if row["samples"] and pd.isna(row["mfu"]) and not pd.isna(row["peak_tflops"]):
         st.info("This GPU does not report DCGM_FI_PROF_PIPE_TENSOR_ACTIVE / _FP64_ACTIVE: delivered FLOPS "
                 "are unknown (not zero). Enable the profiling fields in dcgm-exporter's counter list.")
     g1, g2 = st.columns(2)
@@ -270,69 +287,87 @@ def gpu_detail(start, end, precision: str, bucket: int, gpus: Figure, node: str,
 
 
 def heatmap(start, end, precision: str, pod: str) -> None:
-    st.header("Utilization heatmap: rack × time")
+    fleet_level = pod == ALL
+    st.header("Utilization heatmap: " + ("pod × time" if fleet_level else f"racks of {pod} × time"))
+    if fleet_level:
+        st.caption("One row per pod. Pick a pod in the drill-down above to see its racks.")
     hm_bucket = ui.bucket_minutes(start, end, points=60)
     metric = st.radio("Colour by", ["tensor_active_pct", "util_pct"], horizontal=True, key="perf_hm_metric",
                       format_func={"tensor_active_pct": "tensor activity, useful (%)",
                                    "util_pct": "DCGM_FI_DEV_GPU_UTIL, busy (%)"}.get)
-    hm = ui.run("perf_rack_heatmap", start=start, end=end, bucket_minutes=hm_bucket, precision=precision,
-                pod=None if pod == ALL else pod)
+    if fleet_level:
+        hm = ui.run("perf_pod_heatmap", start=start, end=end, bucket_minutes=hm_bucket, precision=precision)
+        row, row_title, extra = "pod", "pod", [alt.Tooltip("racks:Q", title="racks")]
+    else:
+        hm = ui.run("perf_rack_heatmap", start=start, end=end, bucket_minutes=hm_bucket, precision=precision,
+                    pod=pod)
+        row, row_title, extra = "rack", "rack", []
     hf = ui.utc(hm.frame, "bucket", "bucket_end")
     title = ui.axis_title(hm, metric)
+    rows = sorted(hf[row].dropna().unique().tolist())
     st.altair_chart(alt.Chart(hf).mark_rect().encode(
         x=alt.X("bucket:T", title="time (UTC)", scale=ui.UTC, axis=alt.Axis(format="%d %b %H:%M", labelAngle=0)),
         x2="bucket_end:T",
-        y=alt.Y("rack:N", title="rack", sort=sorted(hf["rack"].dropna().unique().tolist())),
+        y=alt.Y(f"{row}:N", title=row_title, sort=rows),
         color=alt.Color(f"{metric}:Q", title=title, scale=alt.Scale(scheme="viridis", domain=[0, 100])),
-        tooltip=["rack:N", ui.time_tip(), alt.Tooltip("util_pct:Q", title="GPU_UTIL %", format=".1f"),
+        tooltip=[f"{row}:N", ui.time_tip(), alt.Tooltip("util_pct:Q", title="GPU_UTIL %", format=".1f"),
                  alt.Tooltip("tensor_active_pct:Q", title="tensor active %", format=".1f"),
                  alt.Tooltip("delivered_tflops:Q", title="delivered TFLOPS (est.)", format=",.0f"),
-                 "gpus_reporting:Q", "gpus_without_counters:Q"],
-    ).properties(height=120 + 18 * hf["rack"].nunique(), title=f"{title} per rack, {hm_bucket}-minute buckets"),
-        width="stretch")
+                 *extra, "gpus_reporting:Q", "gpus_without_counters:Q"],
+    ).properties(height=80 + 26 * max(len(rows), 1),
+                 title=f"{title} per {row_title}, {hm_bucket}-minute buckets"), width="stretch")
     ui.provenance(hm)
 
 
-def idle(start, end, precision: str, head: Figure) -> None:
+def idle(start, end, precision: str, head: Figure, attention: Figure) -> None:
     cfg = ui.settings()
     st.header("Where capacity is lost")
     st.subheader("Idle GPUs")
     st.markdown("**Rule:** " + IDLE_RULE.format(threshold=cfg.idle_threshold, minutes=cfg.idle_minutes)
-                + " Change it under `[operations]` in `aifd.toml` (idle_threshold, idle_minutes).")
+                + " Change it under `[operations]` in `aifd.toml` (idle_threshold, idle_minutes). "
+                  "The same rule counts idle GPUs on Operations and the Overview.")
+    n = attention.frame.set_index("issue_key")["gpus"]
     ic = st.columns(3)
-    ui.metric(ic[0], head, "idle_gpus", "Idle GPUs (≥ 1 idle stretch)",
-              delta=f"{head.text('idle_gpus_now')} idle at the end of the range")
+    ui.tile(ic[0], "Idle GPUs (≥ 1 idle run)", f"{n.get('idle', 0):,}", attention,
+            help="GPUs with at least one idle run by the rule above, counted over the whole fleet.",
+            note=f"{n.get('idle_now', 0):,} at the end · {n.get('idle_all_range', 0):,} all along")
     ui.metric(ic[1], head, "idle_peak_tflops", help="Capacity sitting idle while they idle, at the chosen "
                                                     "precision, dense.")
     ui.metric(ic[2], head, "idle_lost_tflops", "Capacity lost (time-weighted)",
               help="Nameplate × share of the range spent idle, summed: average capacity lost over the range.",
-              delta=f"{head.text('idle_lost_target_share')} of target")
+              delta=share_of_target(head.value("idle_lost_target_share")))
     fig = ui.run("perf_idle_gpus", start=start, end=end, precision=precision)
-    ui.table(fig, ["hostname", "gpu_index", "idle_minutes_total", "idle_share", "lost_tflops", "lost_target_share",
-                   "idle_now", "peak_tflops", "peak_target_share", "longest_idle_minutes", "idle_stretches",
-                   "idle_from", "idle_until", "rack", "pod", "model", "gpu_uuid"], height=320)
-    if head.value("gpus_without_counters"):
-        st.caption(f"{head.text('gpus_without_counters')} GPUs without profiling counters cannot be judged idle "
-                   "and are not listed.")
+    ui.table(fig, ["hostname", "gpu_index", "idle_share", "idle_minutes_total", "longest_idle_minutes", "idle_now",
+                   "lost_tflops", "lost_target_share", "peak_tflops", "idle_stretches", "idle_from", "idle_until",
+                   "peak_target_share", "rack", "pod", "model", "gpu_uuid"], height=320,
+             widths={"hostname": "medium", "gpu_index": "small", "idle_share": "small", "idle_now": "small",
+                     "idle_stretches": "small", "rack": "small", "pod": "small"})
+    if n.get("no_counters", 0):
+        st.caption(f"{n['no_counters']:,} GPUs without profiling counters cannot be judged idle and are not listed.")
     ui.provenance(fig)
 
 
-def unhealthy(start, end, precision: str, head: Figure) -> None:
+def unhealthy(start, end, precision: str, head: Figure, attention: Figure) -> None:
     cfg = ui.settings()
     st.subheader("Unhealthy GPUs")
     st.markdown(f"**Rule:** any sample with an XID error (DCGM_FI_DEV_XID_ERRORS ≠ 0; the code is named: "
                 f"48 double-bit ECC, 74 NVLink, 79 fallen off the bus, 94/95 contained/uncontained ECC, "
                 f"119/120 GSP) or a GPU temperature above {cfg.hot_temp_c:.0f} °C.")
     uc = st.columns(3)
-    ui.metric(uc[0], head, "unhealthy_gpus")
+    n = attention.frame.set_index("issue_key")["gpus"]
+    ui.tile(uc[0], "Unhealthy GPUs", f"{n.get('unhealthy', 0):,}", attention,
+            help="Counted over the whole fleet by ops_attention_counts.",
+            note=f"XID {n.get('xid', 0):,} · overheating {n.get('hot', 0):,}")
     ui.metric(uc[1], head, "unhealthy_peak_tflops", "Their nameplate (at risk)")
     ui.metric(uc[2], head, "unhealthy_lost_tflops", "Capacity lost (time-weighted)",
               help="Nameplate × share of the range with an XID or above the hot temperature, summed.",
-              delta=f"{head.text('unhealthy_lost_target_share')} of target")
+              delta=share_of_target(head.value("unhealthy_lost_target_share")))
     fig = ui.run("perf_unhealthy_gpus", start=start, end=end, precision=precision)
-    ui.table(fig, ["hostname", "gpu_index", "problem", "xid_codes", "max_temp_c", "affected_minutes", "lost_tflops",
-                   "lost_target_share", "peak_tflops", "peak_target_share", "affected_share", "first_xid", "last_xid",
-                   "xid_samples", "hot_samples", "rack", "pod", "model", "gpu_uuid"], widths={"xid_codes": "large"})
+    ui.table(fig, ["hostname", "gpu_index", "problem", "max_temp_c", "affected_minutes", "affected_share",
+                   "lost_tflops", "lost_target_share", "xid_samples", "hot_samples", "first_xid", "last_xid",
+                   "peak_tflops", "peak_target_share", "rack", "pod", "model", "xid_codes", "gpu_uuid"],
+             widths={"hostname": "medium", "gpu_index": "small", "problem": "small", "rack": "small", "pod": "small",
+                     "xid_codes": "large"})
     ui.provenance(fig)
 
 
@@ -347,10 +382,11 @@ _start, _end = ui.time_range()
 _precision = choose_precision()
 _bucket = ui.bucket_minutes(_start, _end)
 target_line(_precision)
-_head = headline(_start, _end, _precision, _bucket)
+_attention = ui.run("ops_attention_counts", start=_start, end=_end, precision=_precision)
+_head = headline(_start, _end, _precision, _bucket, _attention)
 claim_check()
 delivered_over_time(_start, _end, _precision, _bucket)
 _pod = drill_down(_start, _end, _precision, _bucket)
 heatmap(_start, _end, _precision, _pod)
-idle(_start, _end, _precision, _head)
-unhealthy(_start, _end, _precision, _head)
+idle(_start, _end, _precision, _head, _attention)
+unhealthy(_start, _end, _precision, _head, _attention)

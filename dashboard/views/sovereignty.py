@@ -21,8 +21,9 @@ FORMULAS = ("**Formulas** (w = criticality 1..5; US = ultimate parent in the US)
 def pick_snapshot():
     snaps = ui.run("sov_snapshots")
     if snaps.empty:
-        st.info("No vendor-dependency records stored yet. Load them with `aifd ingest vendors.csv components.csv` "
-                "(or a YAML file, or a CycloneDX SBOM); `aifd demo` loads the sample inventory.")
+        st.info("No vendor-dependency records stored yet. `aifd demo` (or `aifd demo --gpus N`, which writes them "
+                "scaled to the generated fleet) loads the sample stack; your own: `aifd ingest vendors.csv "
+                "components.csv` (or a YAML file, or a CycloneDX SBOM), then reload this page.")
         ui.provenance(snaps)
         st.stop()
     with st.sidebar:
@@ -104,12 +105,25 @@ def trend_chart() -> None:
 def levers_table(snapshot) -> Figure:
     st.subheader("Biggest levers")
     levers = ui.run("sov_levers", snapshot=snapshot)
-    ui.table(levers, ["rank", "name", "us_critical_pp", "pp_per_meur", "first_year_cost_eur", "vendor",
-                      "control_country", "alternative_vendor", "alternative_country", "kill_switch_pp", "lockin_pp"],
-             height=260)
+    lf = levers.frame
+    ranked = lf[lf["rank"].notna()].reset_index(drop=True)
+    others = lf[lf["rank"].isna()].reset_index(drop=True)
+    cols = ["rank", "name", "us_critical_pp", "cost_effect", "first_year_cost_eur", "pp_per_meur", "annual_change_eur",
+            "vendor", "control_country", "alternative_vendor", "alternative_country", "kill_switch_pp", "lockin_pp"]
+    widths = {"rank": "small", "name": "medium", "cost_effect": "medium"}
+    if ranked.empty:
+        st.info("No recorded alternative lowers the criticality-weighted US share at this snapshot.")
+    else:
+        ui.table(Figure(levers.query, levers.params, ranked, levers.elapsed_ms), cols, widths=widths)
+    if not others.empty:
+        with st.expander(f"{len(others)} substitutions that do not lower the US share (their alternative is "
+                         "US-controlled too); some still remove a kill switch or a lock-in"):
+            ui.table(Figure(levers.query, levers.params, others, levers.elapsed_ms),
+                     [c for c in cols if c != "rank"], widths=widths)
     ui.provenance(levers, "pp = percentage points of the criticality-weighted US share; first-year cost = "
-                          "switch cost + change in annual spend; pp per €M = pp / (first-year cost / 10⁶); "
-                          "empty pp per €M: the switch saves money in the first year")
+                          "switch cost + change in annual spend; pp per €M = pp / (first-year cost / 10⁶), empty where "
+                          "the first-year cost is zero or negative (see first-year cost: 'no first-year cost' or "
+                          "'saves money'); only levers that lower the US share are ranked")
     return levers
 
 
@@ -139,6 +153,17 @@ def what_if(snapshot, levers: Figure) -> None:
                           annual_spend_eur=float(row.alternative_spend_eur)
                           if is_named and pd.notna(row.alternative_spend_eur) else None,
                           open_source=bool(row.alternative_open_source) if is_named else False))
+    cost = ui.run("sov_whatif_cost", snapshot=snapshot, swaps=swaps_json(swaps))
+    k = st.columns(4)
+    ui.metric(k[0], cost, "components_swapped", "Components substituted")
+    ui.metric(k[1], cost, "annual_change_eur", "Annual spend change",
+              delta=(f"{cost.text('scenario_annual_spend_eur')} instead of {cost.text('annual_spend_eur')}"
+                     if cost.value("components_swapped") else f"{cost.text('annual_spend_eur')} now"))
+    ui.metric(k[2], cost, "switch_cost_eur", "Switch costs (one-off)",
+              delta=(f"{cost.text('switch_costs_assumed')} assumed at one year's spend"
+                     if cost.value("switch_costs_assumed") else None))
+    ui.metric(k[3], cost, "first_year_change_eur", "First-year cost change")
+    ui.provenance(cost)
     scores = ui.run("sov_scores", snapshot=snapshot, swaps=swaps_json(swaps))
     sf = scores.frame
     sl = sf.melt(id_vars=["label"], value_vars=["baseline", "scenario"], var_name="stack", value_name="share")
