@@ -16,7 +16,7 @@
 -- column: xid_codes text: XID codes — each code with its meaning and the number of samples showing it
 -- column: xid_samples count: XID samples
 -- column: first_xid UTC: first XID
--- column: last_xid count: last XID
+-- column: last_xid UTC: last XID
 -- column: hot_samples count: hot samples — samples above hot_temp_c
 -- column: max_temp_c degC: max temperature
 -- column: affected_minutes min: affected — samples with an XID or above hot_temp_c × sampling step
