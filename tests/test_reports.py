@@ -300,6 +300,22 @@ def test_canonical_rounds_numbers_and_refuses_a_misdeclared_column():
         data.canonical(frame[["t"]], bad)
 
 
+def test_a_store_without_telemetry_still_reports(con, db_path, tmp_path):
+    """No samples: every figure is empty or zero, the PDF says so, verify passes."""
+    con.close()
+    out = tmp_path / "empty"
+    doc = _make(db_path, out, formats=["pdf", "csv"])
+    assert (out / "report.pdf").stat().st_size > 10_000
+    reg = pd.read_csv(out / "csv" / "regulatory_indicators.csv", dtype=str, keep_default_na=False)
+    assert set(reg["status"]) <= {regulatory.NO_DATA, regulatory.MISSING} and len(reg) == 53
+    assert next(b for b in doc["figures"] if b["key"] == "perf_gpus")["rows"] == 0
+    c = connect(db_path, read_only=True)
+    try:
+        assert verify(out, c, Settings()).ok
+    finally:
+        c.close()
+
+
 def test_the_output_folder_must_be_new_or_empty(sample_db, tmp_path):
     (tmp_path / "full").mkdir()
     (tmp_path / "full" / "notes.txt").write_text("mine")

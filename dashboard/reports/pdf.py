@@ -352,7 +352,7 @@ def summary_page(report, st: Styles) -> list:
         r = e.frame.iloc[0] if len(e.frame) else None
 
         def v(col, code):
-            return units.fmt(None if r is None else r[col], code)
+            return units.fmt(None if r is None or data._na(r[col]) else r[col], code)
         out.append(_p("Target and delivery", st.h2))
         out.append(_p(
             f"Target: <b>{units.fmt(t.tflops, 'TFLOPS')}</b> at {t.precision.upper()} "
