@@ -128,10 +128,8 @@ def formatter(c: Column, values: pd.Series) -> tuple[str, Callable[[Any], str], 
         return units.label(c.label, c.unit), guard(lambda v: f"{float(v) * 100:,.1f}"), True
     if u.kind == "percent":
         return units.label(c.label, c.unit), guard(lambda v: f"{float(v):,.1f}"), True
-    if u.kind == "count":
-        if u.scale:
-            return units.label(c.label, c.unit), guard(lambda v: units.fmt(v, c.unit)), True
-        return units.label(c.label, c.unit), guard(lambda v: f"{int(v):,}" if float(v).is_integer()
+    if u.kind == "count":  # exact, bytes too: "2,301,552 B" is what an auditor compares with a file
+        return units.label(c.label, c.unit, u.symbol or None), guard(lambda v: f"{int(v):,}" if float(v).is_integer()
                                                    else f"{float(v):,.2f}"), True
     if u.kind == "number":
         return units.label(c.label, c.unit), guard(lambda v: f"{float(v):,.{u.decimals}f}"), True
