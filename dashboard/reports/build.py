@@ -366,5 +366,5 @@ def folder_name(start: datetime, end: datetime) -> str:
     return f"aifd-report-{start:%Y%m%dT%H%M}-{end:%Y%m%dT%H%M}"
 
 
-__all__ = ["zip_bytes", "folder_name", "FORMATS", "MANIFEST", "SECTIONS", "DRILL", "Entry", "Report", "collect", "write", "make", "period",
-           "report_params", "bucket_minutes"]
+__all__ = ["FORMATS", "MANIFEST", "SECTIONS", "DRILL", "Entry", "Report", "collect", "write", "make", "period",
+           "report_params", "bucket_minutes", "zip_bytes", "folder_name"]
