@@ -18,7 +18,9 @@ install-test: $(PY)
 	$(PY) -m pip install --quiet -e '.[test]'
 
 # Chromium for the end-to-end browser tests (Debian's package; Playwright never downloads one);
-# prometheus and promtool (Debian's prometheus package) for the tests against a real server.
+# prometheus and promtool (Debian's prometheus package) for the tests against a real server;
+# pdftoppm and pdftotext (poppler-utils) to render and read the reports' PDF in the tests, and the
+# DejaVu fonts the PDF is set in (without them it falls back to ReportLab's Vera).
 system-deps:
 	@command -v chromium >/dev/null 2>&1 || { \
 	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq chromium >/dev/null; \
@@ -26,6 +28,9 @@ system-deps:
 	@{ command -v prometheus && command -v promtool; } >/dev/null 2>&1 || { \
 	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq prometheus >/dev/null; \
 	  else echo "install Debian's prometheus package (prometheus, promtool) for the Prometheus tests"; fi; }
+	@{ command -v pdftoppm && command -v pdftotext && test -f /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf; } >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq poppler-utils fonts-dejavu-core >/dev/null; \
+	  else echo "install Debian's poppler-utils and fonts-dejavu-core for the report tests"; fi; }
 
 demo: install
 	$(VENV)/bin/aifd --db $(DB) demo

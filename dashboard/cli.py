@@ -173,6 +173,58 @@ def cmd_bench(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def cmd_report(args: argparse.Namespace, settings: Settings) -> int:
+    """``aifd report --out DIR`` makes a report; ``aifd report verify DIR`` checks one."""
+    from .reports import build, verify
+
+    if args.verb == "verify":
+        if not args.folder:
+            raise ValueError("aifd report verify FOLDER: name the report folder")
+        con = None
+        if Path(settings.db_path).exists():
+            con = connect(settings.db_path, read_only=True, wait_s=WRITE_WAIT_S)
+        else:
+            print(f"no database at {settings.db_path}: checking the files only", file=sys.stderr)
+        try:
+            result = verify.verify(Path(args.folder), con, settings)
+        finally:
+            if con is not None:
+                con.close()
+        for n in result.notes:
+            print(f"note: {n}")
+        for p in result.problems:
+            print(f"MISMATCH: {p}")
+        checked = f"{result.files} files" + (f", {result.figures} figures re-run" if con is not None else "")
+        print(("OK: " if result.ok else f"FAILED ({len(result.problems)} mismatches): ") + checked)
+        return 0 if result.ok else 1
+    if args.verb or args.folder:
+        raise ValueError(f"aifd report: unknown action {args.verb or args.folder!r}; "
+                         "make a report with --out DIR, check one with: aifd report verify DIR")
+    if not args.out:
+        raise ValueError("aifd report needs --out DIR (a new or empty folder)")
+    sections = [x.strip() for x in args.sections.split(",") if x.strip()]
+    formats = [x.strip() for x in args.format.split(",") if x.strip()]
+    shown = {"last": ""}
+
+    def progress(share: float, what: str) -> None:
+        line = f"{share * 100:3.0f} % {what}"
+        if line != shown["last"]:
+            shown["last"] = line
+            _progress(line)
+
+    con = connect(settings.db_path, read_only=True, wait_s=WRITE_WAIT_S)
+    try:
+        doc = build.make(con, settings, Path(args.out), getattr(args, "from"), args.to, sections, formats,
+                         progress=None if args.quiet else progress)
+    finally:
+        con.close()
+    for f in doc["files"]:
+        print(f"{f['sha256']}  {f['bytes']:>10,}  {f['path']}")
+    print(f"report of {doc['period']['start']} → {doc['period']['end']} UTC in {args.out} "
+          f"({len(doc['figures'])} figures, {len(doc['files'])} files; manifest.json lists their SHA-256)")
+    return 0
+
+
 def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
     """Run Streamlit as a child; SIGTERM or SIGINT to aifd stops it too, so no server is left behind."""
     if Path(settings.db_path).exists():  # migrate and build derived tables once, before any page reads
@@ -251,6 +303,23 @@ def build_parser(settings: Settings) -> argparse.ArgumentParser:
     add_arguments(s)
     s.set_defaults(func=cmd_bench)
 
+    from .reports.build import FORMATS
+    from .reports.sections import SECTION_KEYS
+
+    s = sub.add_parser("report", help="export a period's figures for auditors (PDF, XLSX, CSV, Parquet and a "
+                                      "manifest of SHA-256 hashes); `report verify DIR` checks one",
+                       description="aifd report --from DATE --to DATE --out DIR  |  aifd report verify DIR")
+    s.add_argument("verb", nargs="?", metavar="verify", help="check a report folder instead of making one")
+    s.add_argument("folder", nargs="?", help="the report folder to verify")
+    s.add_argument("--from", metavar="DATE", help="start, UTC (a date or a time; default: the first stored sample)")
+    s.add_argument("--to", metavar="DATE", help="end, UTC: a date counts as a whole day; a time is exclusive "
+                                                "(default: the last stored sample)")
+    s.add_argument("--sections", default=",".join(SECTION_KEYS), help=f"comma-separated: {','.join(SECTION_KEYS)}")
+    s.add_argument("--format", default=",".join(FORMATS), help=f"comma-separated: {','.join(FORMATS)}")
+    s.add_argument("--out", help="a new or empty folder for the report")
+    s.add_argument("--quiet", action="store_true", help="no progress lines")
+    s.set_defaults(func=cmd_report)
+
     s = sub.add_parser("serve", help="run the Streamlit dashboard")
     s.add_argument("--port", type=int, default=8501)
     s.add_argument("--address", default="127.0.0.1")
@@ -269,7 +338,7 @@ def main(argv: list[str] | None = None) -> int:
         settings = replace(settings, db_path=Path(args.db), source=settings.source + " + --db")
     try:
         return args.func(args, settings)
-    except (queries.QueryError, FileNotFoundError, ValueError, StoreBusy, MigrationError) as e:
+    except (queries.QueryError, FileNotFoundError, FileExistsError, ValueError, StoreBusy, MigrationError) as e:
         print(f"aifd: {e}", file=sys.stderr)
         return 2
 

@@ -39,6 +39,9 @@ class Settings:
     idle_minutes: int = 60
     hot_temp_c: float = 85.0
     rubric_path: Path = QUERIES_DIR / "reference" / "sovereignty_rubric.csv"  # EU CSF rating rubric
+    # EED / EnEfG reporting indicators and the figure behind each (docs/reference_data.md)
+    indicators_path: Path = QUERIES_DIR / "reference" / "eed_indicators.csv"
+    site: str = ""  # the site's name, printed on reports ([site] name)
     source: str = "defaults"
 
 
@@ -60,6 +63,8 @@ def load_settings(path: str | os.PathLike | None = None, env: dict[str, str] | N
         ops = doc.get("operations", {})
         prom = doc.get("prometheus", {})
         sov = doc.get("sovereignty", {})
+        site = doc.get("site", {})
+        rep = doc.get("report", {})
         s = replace(
             s,
             db_path=Path(store.get("db_path", s.db_path)),
@@ -75,6 +80,8 @@ def load_settings(path: str | os.PathLike | None = None, env: dict[str, str] | N
             idle_minutes=int(ops.get("idle_minutes", s.idle_minutes)),
             hot_temp_c=float(ops.get("hot_temp_c", s.hot_temp_c)),
             rubric_path=Path(sov.get("rubric", s.rubric_path)),
+            indicators_path=Path(rep.get("indicators", s.indicators_path)),
+            site=str(site.get("name", s.site)),
         )
         sources.append(str(cfg_path))
     overrides = {
@@ -84,6 +91,7 @@ def load_settings(path: str | os.PathLike | None = None, env: dict[str, str] | N
         "AIFD_TARGET_SPARSE": lambda v: replace(s, target=replace(s.target, sparse=_env_bool(v))),
         "AIFD_PROMETHEUS_URL": lambda v: replace(s, prometheus_url=v),
         "AIFD_RUBRIC": lambda v: replace(s, rubric_path=Path(v)),
+        "AIFD_SITE": lambda v: replace(s, site=v),
     }
     for key, apply in overrides.items():
         if env.get(key):

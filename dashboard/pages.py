@@ -51,6 +51,8 @@ PAGES: tuple[Page, ...] = (
           "net_link_summary")),
     Page("data", "Data", "Auditors", ":material/database:", "data.py",
          ("store_contents", "ingest_log", "rejects", "fleet_inventory", "gpu_catalog", "xid_catalog")),
+    Page("audit", "Audit", "Auditors", ":material/verified:", "audit.py",
+         ("report_loads", "reg_indicators", "energy_headline", "net_link_summary")),
 )
 
 
