@@ -45,7 +45,8 @@ PAGES: tuple[Page, ...] = (
     Page("operations", "Operations", "Operators", ":material/build:", "operations.py",
          ("ops_utilization", "ops_worst_gpus", "energy_power", "net_link_utilization", "net_link_summary")),
     Page("data", "Data", "Auditors", ":material/database:", "data.py",
-         ("store_contents", "ingest_log", "rejects", "fleet_inventory", "gpu_catalog", "xid_catalog")),
+         ("store_contents", "sync_status", "sync_metrics", "ingest_log", "rejects", "fleet_inventory",
+          "gpu_catalog", "xid_catalog")),
 )
 
 
