@@ -165,7 +165,9 @@ def cmd_sync(args: argparse.Namespace, settings: Settings) -> int:
     settings = _sync_settings(args, settings)
     if args.configured:
         if settings.prometheus.configured:
-            print(settings.prometheus.url)
+            from .sync.prometheus import redact
+
+            print(redact(settings.prometheus.url))
             return 0
         return 1
     if not settings.prometheus.configured:
@@ -181,7 +183,12 @@ def cmd_sync(args: argparse.Namespace, settings: Settings) -> int:
         every = parse_duration(args.every, "--every") if args.every else settings.prometheus.every_s
         if every <= 0:
             raise ValueError("--every must be positive")
-        say = (lambda m: None) if args.quiet else (lambda m: print(m, flush=True))
+        def say(msg: str) -> None:  # --quiet keeps the failures (one line each, on stderr)
+            if msg.startswith("aifd:"):
+                print(msg, file=sys.stderr, flush=True)
+            elif not args.quiet:
+                print(msg, flush=True)
+
         run_every(settings, every, say=say, since_s=since)
         return 0
     start = queries.coerce(args.start, "TIMESTAMP", "--start") if args.start else None
@@ -199,11 +206,15 @@ def cmd_sync(args: argparse.Namespace, settings: Settings) -> int:
 
 def _sync_child(args: argparse.Namespace, settings: Settings) -> subprocess.Popen | None:
     """``aifd sync --every`` beside the dashboard when a Prometheus URL is configured."""
+    from .sync.prometheus import redact
+
     if args.no_sync or not settings.prometheus.configured:
         return None
+    # The child reads the same aifd.toml and AIFD_* variables; the URL (which may carry credentials)
+    # stays off its command line.
     cmd = [sys.executable, "-m", "dashboard.cli", "--db", str(Path(settings.db_path).resolve()), "sync",
-           "--prometheus", settings.prometheus.url, "--every", f"{settings.prometheus.every_s:g}s"]
-    print(f"syncing {settings.prometheus.url} every {settings.prometheus.every_s:g} s (--no-sync: off)",
+           "--every", f"{settings.prometheus.every_s:g}s"]
+    print(f"syncing {redact(settings.prometheus.url)} every {settings.prometheus.every_s:g} s (--no-sync: off)",
           flush=True)
     return subprocess.Popen(cmd)
 

@@ -127,7 +127,7 @@ class PrometheusServer:
                  extra_args: tuple[str, ...] = (), start_timeout: float = 60.0,
                  stop_timeout: float = 15.0, web_config: dict | None = None,
                  probe_auth: tuple[str, str] | None = None, probe_cafile: str | Path | None = None):
-        self.tsdb_dir = Path(tsdb_dir)
+        self.tsdb_dir = Path(tsdb_dir).resolve()  # the server runs in its own working folder
         self.port = port
         self.retention = retention
         self.lookback_delta = lookback_delta
@@ -325,8 +325,12 @@ def main(argv: list[str] | None = None) -> int:
         created = backfill(a.openmetrics, a.tsdb)
         print(f"back-filled {sum(b.samples for b in created):,} samples in {len(created)} blocks "
               f"in {time.perf_counter() - t:.1f} s")
+    def interrupt(_signum, _frame):  # SIGTERM stops the server too, as Ctrl-C does
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGTERM, interrupt)
     with PrometheusServer(a.tsdb, port=a.port, lookback_delta=a.lookback_delta) as prom:
-        print(f"serving {a.tsdb} at {prom.url} (Ctrl-C stops)")
+        print(f"serving {a.tsdb} at {prom.url} (Ctrl-C or SIGTERM stops)", flush=True)
         try:
             while prom.proc is not None and prom.proc.poll() is None:
                 time.sleep(1)

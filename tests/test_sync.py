@@ -594,3 +594,50 @@ def test_sync_without_a_url_says_how_to_set_one(tmp_path, capsys):
     assert "no Prometheus URL" in one_line_error(capsys)
     assert aifd(["sync", "--configured"]) == 1
     assert aifd(["sync", "--configured", "--prometheus", "http://prom:9090"]) == 0
+
+
+# ---------------------------------------------------------------- on a schedule, beside the pages
+
+def test_scheduled_sync_keeps_up_records_failures_and_the_data_page_shows_lag(tmp_path, monkeypatch):
+    from streamlit.testing.v1 import AppTest
+
+    from dashboard.sync.schedule import run_every
+
+    now = datetime.now(timezone.utc).replace(second=0, microsecond=0)
+    sample = fleet_tsdb(tmp_path, dict(gpus=8, days=2 / 24, interval_s=60, seed=6,
+                                       start=f"{now - timedelta(hours=2):%Y-%m-%dT%H:%M:%SZ}"), links=("snmp",))
+    db = inventory_db(tmp_path / "live.duckdb", sample.folder)
+    lines: list[str] = []
+    with PrometheusServer(sample.tsdb) as prom:
+        settings = Settings(db_path=db, prometheus=prom_settings(prom.url, sample.folder, retries=0))
+        assert run_every(settings, 0.2, ticks=2, since_s=3 * 3600, say=lines.append) == 0
+        cfg = tmp_path / "aifd.toml"
+        cfg.write_text(toml_for(prom.url, sample.folder, since="3h"))
+        proc = subprocess.Popen([sys.executable, "-m", "dashboard.cli", "--db", str(db), "sync", "--every", "1s"],
+                                env=dict(os.environ, AIFD_CONFIG=str(cfg)), stdout=subprocess.PIPE, text=True,
+                                cwd=ROOT)
+        try:
+            assert proc.stdout.readline().startswith(f"syncing {prom.url} into {db} every 1 s")
+            assert prom.url in proc.stdout.readline()  # a tick's summary
+        finally:
+            proc.send_signal(signal.SIGTERM)
+            assert proc.wait(30) == 0
+    assert "rows stored" in lines[1] and len([l for l in lines if l.startswith(prom.url)]) == 2
+    con = connect(db, read_only=True)
+    status = figures.run(con, "sync_status", Settings()).frame.iloc[0]
+    stored = con.execute("SELECT count(*), max(ts) FROM gpu_samples").fetchone()
+    con.close()
+    assert status["status"] == "ok" and status["failures"] == 0 and status["rows_loaded"] > 0
+    assert stored[0] >= 8 * 115 and stored[1] >= now.replace(tzinfo=None) - timedelta(minutes=4)
+    assert 0 <= status["lag_min"] < 10
+
+    failed = run_every(settings, 0.2, ticks=1, since_s=3 * 3600, say=lines.append)  # the server is gone
+    assert failed == 1 and lines[-1].startswith(f"aifd: sync: {prom.url}: query ") and "cannot connect" in lines[-1]
+    monkeypatch.setenv("AIFD_DB", str(db))
+    at = AppTest.from_file(str(ROOT / "dashboard" / "views" / "data.py"), default_timeout=120).run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert [s.value for s in at.subheader][:2] == ["Store contents", "Live sources"]
+    tiles = {m.label: m for m in at.metric}
+    lag = tiles[f"Lag · {prom.url}"]
+    assert lag.value.endswith("min")
+    assert "cannot connect" in tiles["failures"].delta and tiles["failures"].value == "1"

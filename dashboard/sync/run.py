@@ -70,6 +70,9 @@ class SyncReport:
         head = (f"{self.source}: {self.start:%Y-%m-%d %H:%M:%S} → {self.end:%Y-%m-%d %H:%M:%S} UTC: ")
         if not self.windows:
             return head + "nothing new to fetch (every series is stored for this range)"
+        if not self.samples:
+            return head + (f"no new samples ({self.requests:,} requests over {self.windows:,} windows after the "
+                           "last stored one)")
         lines = [head + f"{self.windows:,} windows, {self.requests:,} requests, {self.samples:,} samples "
                  f"(at most {self.max_points:,} per series and request) in {self.seconds:.1f} s; "
                  f"{self.stored:,} loads: {self.rows_loaded:,} rows stored, {self.rows_duplicate:,} already "
@@ -227,8 +230,7 @@ def sync(settings: Settings, *, start: datetime | None = None, end: datetime | N
         source.close()
     report.seconds = time.perf_counter() - t_run
     if report.stored or db_path.exists():
-        report.lock_ms.append(record_attempt(db_path, name, True))
-        report.wait_ms.append(0.0)
+        record_attempt(db_path, name, True)
     return report
 
 

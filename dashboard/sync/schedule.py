@@ -13,7 +13,7 @@ import time
 from typing import Callable
 
 from ..config import Settings
-from .prometheus import SyncError
+from .prometheus import SyncError, redact
 from .run import sync
 from .writer import SyncBusy, source_lock
 
@@ -32,7 +32,7 @@ def run_every(settings: Settings, every_s: float, *, say: Say = print, stop: thr
 
         previous = {s: signal.signal(s, on_signal) for s in (signal.SIGTERM, signal.SIGINT)}
     failed = n = 0
-    say(f"syncing {settings.prometheus.url} into {settings.db_path} every {every_s:g} s")
+    say(f"syncing {redact(settings.prometheus.url)} into {settings.db_path} every {every_s:g} s")
     try:
         while not stop.is_set() and (ticks is None or n < ticks):
             n += 1

@@ -26,7 +26,8 @@ def sources() -> None:
         for i, row in f.head(3).iterrows():
             c1, c2, c3, c4 = st.columns(4)
             ui.metric(c1, status, "lag_min", f"Lag · {row['source']}", row=i)
-            ui.metric(c2, status, "last_sync", row=i)
+            ui.tile(c2, "Last sync", f"{row['last_sync']:%H:%M:%S} UTC", status,
+                    help=f"{row['last_sync']:%Y-%m-%d %H:%M:%S} UTC; last attempt {row['status']}")
             ui.metric(c3, status, "rows_loaded", row=i)
             ui.metric(c4, status, "failures", row=i, delta=row["last_error"] if row["failures"] else None)
         ui.table(status, widths={"source": "medium", "last_error": "large"})
