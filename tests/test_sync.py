@@ -270,8 +270,8 @@ def test_a_sync_killed_half_way_resumes_without_gaps_or_duplicates(prometheus_sa
     s = prometheus_sample
     db = inventory_db(tmp_path / "killed.duckdb", s.folder)
     cfg = tmp_path / "aifd.toml"
-    cfg.write_text(toml_for(s.url, s.folder, chunk_samples=20_000))
-    start, end = s.start + timedelta(hours=8), s.start + timedelta(hours=12)
+    cfg.write_text(toml_for(s.url, s.folder, chunk_samples=40_000))  # 4 GPU chunks: 10, 69, 69, 32 steps
+    start, end = s.start + timedelta(hours=9), s.start + timedelta(hours=12)
     env = dict(os.environ, AIFD_CONFIG=str(cfg), AIFD_DB=str(db))
     proc = subprocess.Popen([sys.executable, "-m", "dashboard.cli", "sync", "--start", start.isoformat(),
                              "--end", end.isoformat()], env=env, stderr=subprocess.PIPE, text=True, cwd=ROOT)

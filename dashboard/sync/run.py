@@ -192,7 +192,6 @@ def sync(settings: Settings, *, start: datetime | None = None, end: datetime | N
     page shows it); a manual sync leaves the store untouched and says it on the terminal."""
     p = settings.prometheus
     say = progress or (lambda msg: None)
-    source = PrometheusSource(p)  # SyncError without a URL
     name = source_name(p)
     db_path = Path(settings.db_path)
     now = _utc_naive(now or datetime.now(timezone.utc))
@@ -200,6 +199,7 @@ def sync(settings: Settings, *, start: datetime | None = None, end: datetime | N
     start = _utc_naive(start) if start else end - timedelta(seconds=since_s if since_s is not None else p.since_s)
     if start > end:
         raise SyncError(f"{name}: start {start} is after end {end}")
+    source = PrometheusSource(p)  # SyncError without a URL
     report = SyncReport(name, start, end)
     t_run = time.perf_counter()
     try:
