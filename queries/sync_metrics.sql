@@ -11,7 +11,7 @@
 -- column: last_sample UTC: newest sample
 -- column: lag_min min: lag — newest sample's distance from now, in minutes (empty: the server had none)
 SELECT source, grp, metric, min(cov_start) AS covered_from, max(cov_end) AS covered_to,
-       count(*) - 1 AS holes, sum(samples) AS samples, max(last_sample) AS last_sample,
+       count(*) - 1 AS holes, sum(samples)::BIGINT AS samples, max(last_sample) AS last_sample,
        round((epoch(coalesce($now, now()::TIMESTAMP)) - epoch(max(last_sample))) / 60, 1) AS lag_min
 FROM sync_coverage
 GROUP BY source, grp, metric

@@ -18,7 +18,8 @@ WITH per_metric AS (
 ), cov AS (
     SELECT source, min(metric_end) AS data_to FROM per_metric GROUP BY ALL
 ), loads AS (
-    SELECT source, count(*) AS loads, sum(rows_loaded) AS rows_loaded, sum(rows_rejected) AS rows_rejected
+    SELECT source, count(*) AS loads, sum(rows_loaded)::BIGINT AS rows_loaded,
+           sum(rows_rejected)::BIGINT AS rows_rejected
     FROM ingest_log WHERE format = 'prometheus' GROUP BY ALL
 )
 SELECT s.source, s.status, s.last_attempt AS last_sync, s.last_success, c.data_to,

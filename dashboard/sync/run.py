@@ -194,7 +194,7 @@ def sync(settings: Settings, *, start: datetime | None = None, end: datetime | N
     say = progress or (lambda msg: None)
     name = source_name(p)
     db_path = Path(settings.db_path)
-    now = _utc_naive(now or datetime.now(timezone.utc))
+    now = _utc_naive(now or datetime.now(timezone.utc)).replace(microsecond=0)  # whole seconds: tidy windows
     end = _utc_naive(end) if end else now - timedelta(seconds=p.delay_s)
     start = _utc_naive(start) if start else end - timedelta(seconds=since_s if since_s is not None else p.since_s)
     if start > end:
