@@ -209,11 +209,13 @@ def sync(settings: Settings, *, start: datetime | None = None, end: datetime | N
         coverage = read_coverage(db_path, name)
         had_coverage = any(s < b_ms and e > a_ms for iv in coverage.values() for s, e in iv)
         step_ms = max(1, round(p.step_s * 1000))
-        with ThreadPoolExecutor(max_workers=p.concurrency, thread_name_prefix="aifd-sync") as pool:
+        # mem: a private in-memory DuckDB for mapping and pivoting, outside the store's lock
+        with ThreadPoolExecutor(max_workers=p.concurrency, thread_name_prefix="aifd-sync") as pool, \
+                duckdb.connect() as mem:
             for group, group_specs in specs.items():
                 gaps = plan_gaps(group_specs, a_ms, b_ms, coverage)
                 if gaps:
-                    _sync_group(source, pool, name, db_path, group, group_specs, gaps, rules,
+                    _sync_group(source, pool, mem, name, db_path, group, group_specs, gaps, rules,
                                 Windows(gaps, step_ms, p.max_points, p.chunk_samples), report, say, stop)
                 if stop is not None and stop.is_set():
                     report.stopped = True
@@ -234,7 +236,8 @@ def sync(settings: Settings, *, start: datetime | None = None, end: datetime | N
     return report
 
 
-def _sync_group(source: PrometheusSource, pool: ThreadPoolExecutor, name: str, db_path: Path, group: str,
+def _sync_group(source: PrometheusSource, pool: ThreadPoolExecutor, mem: duckdb.DuckDBPyConnection, name: str,
+                db_path: Path, group: str,
                 specs: list[MetricSpec], gaps, rules: LabelRules, windows: Windows, report: SyncReport,
                 say: Progress, stop: threading.Event | None) -> None:
     def submit(win):
@@ -270,8 +273,8 @@ def _sync_group(source: PrometheusSource, pool: ThreadPoolExecutor, name: str, d
             if samples == 0:
                 pending_empty.append(win)
             else:
-                _store(db_path, name, source.settings.match, group, specs, pending_empty + [win], answers, rules,
-                       report, say)
+                _store(mem, db_path, name, source.settings.match, group, specs, pending_empty + [win], answers,
+                       rules, report, say)
                 pending_empty = []
             win, futures, nxt_futures = nxt, nxt_futures, []
     finally:
@@ -280,8 +283,9 @@ def _sync_group(source: PrometheusSource, pool: ThreadPoolExecutor, name: str, d
     report.empty += [n for n, k in seen_samples.items() if k == 0]
 
 
-def _store(db_path: Path, name: str, match: str, group: str, specs: list[MetricSpec], wins: list[tuple[int, int]],
-           answers: list[Answer], rules: LabelRules, report: SyncReport, say: Progress) -> None:
+def _store(mem: duckdb.DuckDBPyConnection, db_path: Path, name: str, match: str, group: str, specs: list[MetricSpec],
+           wins: list[tuple[int, int]], answers: list[Answer], rules: LabelRules, report: SyncReport,
+           say: Progress) -> None:
     rows = GroupRows(group)
     spec_of = {a.request.spec.name: a.request.spec for a in answers}
     last: dict[str, int | None] = {s.name: None for s in specs}
@@ -301,12 +305,10 @@ def _store(db_path: Path, name: str, match: str, group: str, specs: list[MetricS
         a.request.query(match) for a in answers)
 
     # Pivot before the store is opened: the write lock covers only checking and storing.
-    mem = duckdb.connect()
-    try:
-        pivot = stage_long_rows(mem, KIND[group], rows.table(), rows.pre_rejects)
-        pivoted = mem.sql("SELECT * FROM src").to_arrow_table()
-    finally:
-        mem.close()
+    pivot = stage_long_rows(mem, KIND[group], rows.table(), rows.pre_rejects)
+    pivoted = mem.sql("SELECT * FROM src").to_arrow_table()
+    mem.execute("DROP VIEW src")
+    mem.execute("DROP TABLE om_rows")
 
     def staged(con: duckdb.DuckDBPyConnection) -> Iterator[Staged]:
         if group == "meter":
