@@ -1,4 +1,5 @@
-# Two entry points: `make run` (sample data in an embedded DuckDB, dashboard on :8501) and `make test`.
+# Two entry points: `make run` (sample data in an embedded DuckDB, dashboard on :8501; with a
+# Prometheus URL configured, its data instead, synced every minute beside the dashboard) and `make test`.
 PYTHON ?= python3
 VENV   ?= .venv
 PY     := $(VENV)/bin/python
@@ -35,7 +36,12 @@ system-deps:
 demo: install
 	$(VENV)/bin/aifd --db $(DB) demo
 
-run: demo
+# With [prometheus] url (aifd.toml) or AIFD_PROMETHEUS_URL set, `aifd serve` starts `aifd sync --every`
+# beside the dashboard and the sample is not loaded.
+run: install
+	@if $(VENV)/bin/aifd sync --configured >/dev/null; then \
+	  echo "Prometheus configured: syncing it into $(DB)"; \
+	else $(VENV)/bin/aifd --db $(DB) demo; fi
 	$(VENV)/bin/aifd --db $(DB) serve --port $(PORT)
 
 test: install-test system-deps
@@ -45,4 +51,4 @@ bench: install-test system-deps
 	$(VENV)/bin/aifd bench --gpus 10000 --days 1
 
 clean:
-	rm -rf $(VENV) $(DB) $(DB).wal out .pytest_cache
+	rm -rf $(VENV) $(DB) $(DB).wal $(DB).sync.lock out .pytest_cache
