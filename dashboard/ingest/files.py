@@ -4,6 +4,7 @@ from __future__ import annotations
 import csv
 import io
 from dataclasses import dataclass, field
+from datetime import datetime, timezone
 from pathlib import Path
 from typing import Callable, Iterator
 
@@ -25,6 +26,17 @@ class Staged:
     mapping: dict[str, tuple[str, float]]
     pre_rejects: list[tuple[int, str, str, str]] = field(default_factory=list)  # line, series, reason, raw
     warnings: list[str] = field(default_factory=list)
+    stamped: datetime | None = None  # the time given to rows without a timestamp, when any had none
+
+
+def stamp_time(path: Path, at: datetime | None) -> tuple[datetime, str]:
+    """The time (naive UTC) for samples without a timestamp: ``at``, else the file's modification
+    time; and how to say which. With the file's SHA-256 it is the identity of a load."""
+    if at is None:
+        ts = datetime.fromtimestamp(path.stat().st_mtime, timezone.utc).replace(tzinfo=None, microsecond=0)
+        return ts, f"the file's modification time {ts:%Y-%m-%d %H:%M:%S} UTC (pass --at to set it)"
+    ts = at.astimezone(timezone.utc).replace(tzinfo=None) if at.tzinfo else at
+    return ts, f"--at {ts:%Y-%m-%d %H:%M:%S} UTC"
 
 
 def _delimiter(header_line: str) -> str:

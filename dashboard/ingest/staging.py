@@ -69,14 +69,25 @@ def _ident(name: str) -> str:
     return '"' + name.replace('"', '""') + '"'
 
 
+MAX_EPOCH_S = 9.2e12  # about the largest Unix time a DuckDB TIMESTAMP holds (year 294,000)
+SHOWN_CHARS = 60      # a reason quotes at most this much of the offending value
+
+
+def _shown(expr: str) -> str:
+    """SQL for a value as a reason quotes it: the value only, cut to SHOWN_CHARS."""
+    return f"CASE WHEN length({expr}) > {SHOWN_CHARS} THEN left({expr}, {SHOWN_CHARS - 1}) || '…' ELSE {expr} END"
+
+
 def _cast(col: str, type_: str, factor: float, source_type: str) -> str:
     c = _ident(col)
     if type_ == "TIMESTAMP":
         if source_type.startswith("TIMESTAMP") or source_type == "DATE":
             return f"timezone('UTC', CAST({c} AS TIMESTAMPTZ))"
-        # ISO 8601 (offsets honoured, naive taken as UTC) or Unix seconds
+        # ISO 8601 (offsets honoured, naive taken as UTC) or Unix seconds. A number beyond what a
+        # timestamp holds (1e30, Inf, epoch microseconds) is unreadable, not an error of the file.
+        n = f"TRY_CAST({c} AS DOUBLE)"
         return (f"coalesce(timezone('UTC', TRY_CAST({c} AS TIMESTAMPTZ)), "
-                f"timezone('UTC', to_timestamp(TRY_CAST({c} AS DOUBLE))))")
+                f"CASE WHEN abs({n}) < {MAX_EPOCH_S:.0f} THEN timezone('UTC', to_timestamp({n})) END)")
     if type_ in ("DOUBLE",) and factor != 1.0:
         return f"TRY_CAST({c} AS DOUBLE) * {float(factor)!r}"
     if type_ == "VARCHAR":
@@ -106,9 +117,10 @@ def stage(con: duckdb.DuckDBPyConnection, src: str, domain: Domain, mapping: dic
         selects.append(f"{expr} AS {_ident(col.name)}")
         if types[header] == "VARCHAR" and col.type != "VARCHAR":
             h = _ident(header)
+            what = col.type.lower() + (" (ISO 8601 or Unix seconds)" if col.type == "TIMESTAMP" else "")
             errors.append(
                 f"CASE WHEN nullif(trim({h}), '') IS NOT NULL AND ({expr}) IS NULL "
-                f"THEN {_sql_str(col.name)} || ': cannot read ' || {h} || ' as {col.type.lower()}' END"
+                f"THEN {_sql_str(col.name)} || ': cannot read ' || {_shown(h)} || ' as {what}' END"
             )
     parse_error = f"concat_ws('; ', {', '.join(errors)})" if errors else "''"
     con.execute(
