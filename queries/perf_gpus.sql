@@ -5,7 +5,7 @@
 -- param: precision VARCHAR = bf16: numeric precision the work runs at (fp64, tf32, bf16, fp8, fp4)
 -- param: hot_temp_c DOUBLE = 85: a sample above this GPU temperature (degC) is hot
 -- param: hostname VARCHAR: the node (Hostname label) to break down
--- uses: gpu_peaks, gpu_activity, is_xid, is_hot (queries/definitions/010_performance.sql)
+-- uses: gpu_fleet, gpu_activity, is_xid, is_hot (queries/definitions/010_performance.sql)
 -- column: hostname text: node
 -- column: gpu_index count: GPU
 -- column: gpu_uuid text: UUID
@@ -27,7 +27,7 @@
 --
 -- Drill-down level node → GPU.
 WITH g AS (
-    SELECT * FROM gpu_peaks($precision) WHERE hostname = $hostname
+    SELECT * FROM gpu_fleet($end, $precision) WHERE hostname = $hostname
 ),
 per_gpu AS (
     SELECT a.gpu_id, count(*) AS samples, avg(a.act_eff) AS act_eff, count(a.act) AS n_act,

@@ -8,8 +8,8 @@
 -- param: idle_threshold DOUBLE = 0.05: a sample is idle when max(tensor_active, fp64_active) is below this ratio
 -- param: idle_minutes INTEGER = 60: an idle run counts when it lasts at least this many minutes
 -- param: hot_temp_c DOUBLE = 85: a sample above this GPU temperature (degC) is hot
--- uses: gpu_peaks, gpu_activity, gpu_idle, gpu_health (queries/definitions/010_performance.sql)
--- column: gpus_inventory count: GPUs in inventory — GPUs in the inventory
+-- uses: gpu_fleet, gpu_activity, gpu_idle, gpu_health (queries/definitions/010_performance.sql)
+-- column: gpus_inventory count: GPUs in inventory — GPUs in the inventory as of the range: first sample before its end, or never reported (gpu_fleet)
 -- column: gpus_reporting count: GPUs reporting — GPUs with a sample in the range
 -- column: gpus_peak_unknown count: peak unknown — inventory GPUs whose model has no catalog peak at the precision: shown as peak unknown, not dropped
 -- column: gpus_without_counters count: without counters — reporting GPUs with no activity counter for the precision in the range: not counted, not zero
@@ -38,7 +38,7 @@
 -- The same arithmetic as perf_delivered (delivered series), perf_idle_gpus (idle rule) and
 -- perf_unhealthy_gpus (XID, temperature); tests pin that the numbers agree.
 WITH g AS (
-    SELECT gpu_id, peak FROM gpu_peaks($precision)
+    SELECT gpu_id, peak FROM gpu_fleet($end, $precision)
 ),
 s AS MATERIALIZED (
     SELECT gpu_id, ts, peak, act, act_eff, util, tensor_active

@@ -437,7 +437,7 @@ def _macros() -> list[str]:
 
 
 def test_macros_are_defined_on_every_connection_and_not_stored(tiny, tiny_db):
-    expected = {"perf_precision", "gpu_peaks", "gpu_activity", "gpu_idle", "gpu_health", "gpu_sampling",
+    expected = {"perf_precision", "gpu_peaks", "gpu_fleet", "gpu_activity", "gpu_idle", "gpu_health", "gpu_sampling",
                 "is_xid", "is_hot", "gpu_levels"}
     assert set(_macros()) == expected
     found = {r[0] for r in tiny.execute(

@@ -439,6 +439,14 @@ def stage_rows(con: duckdb.DuckDBPyConnection, rows: Iterable[Row], *, kind: str
 
     # Interfaces are placed once the whole file is read: node_uname_info may come after them.
     fallback_host = host or (next(iter(nodenames)) if len(nodenames) == 1 else None)
+    used_info: list[str] = []
+    if pending_links and fallback_host and not host and any(not host_of(r.labels) for r, _c, _f in pending_links):
+        unused.pop("node_uname_info", None)
+        used_info.append(f"node_uname_info: nodename {fallback_host} taken as the host of interfaces "
+                         "whose series name none (pass --host to set another)")
+    if pending_links and if_types:
+        unused.pop("ifType_info", None)
+        used_info.append("ifType_info: interface types used to flag virtual interfaces")
     link_long: dict[str, list] = {k: [] for k in ("line", "ts", "link_id", "a_end", "is_virtual", "col",
                                                   "value", "capacity_source", "metric")}
     link_labels: dict[int, dict[str, str]] = {}
@@ -463,7 +471,7 @@ def stage_rows(con: duckdb.DuckDBPyConnection, rows: Iterable[Row], *, kind: str
                      ("metric", row.metric)):
             link_long[k].append(v)
 
-    head = list(notes)
+    head = list(notes) + used_info
     if unused:
         head.append(_wrap_list(f"{len(unused)} metrics not used ({sum(unused.values()):,} samples); "
                                "metric (samples):",

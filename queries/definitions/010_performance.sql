@@ -23,17 +23,27 @@ CREATE OR REPLACE TEMP MACRO perf_precision(precision) AS
 
 -- gpu_peaks(precision) → TABLE
 -- One row per inventory GPU (table gpus), whether or not it reports: gpu_id, gpu_uuid, hostname,
--- gpu_index, rack, pod, model, max_boost_mhz (MHz, from the catalog; NULL = unknown),
+-- gpu_index, rack, pod, model, first_seen (UTC, its first sample; NULL = never reported),
+-- max_boost_mhz (MHz, from the catalog; NULL = unknown),
 -- peak (TFLOPS, the model's dense nameplate at the precision from gpu_models.<precision>_tflops;
 -- NULL = model not in the catalog or no figure at the precision: "peak unknown", never 0).
 -- An unknown precision raises the perf_precision error.
 CREATE OR REPLACE TEMP MACRO gpu_peaks(precision) AS TABLE
-    SELECT g.gpu_id, g.gpu_uuid, g.hostname, g.gpu_index, g.rack, g.pod, g.model, m.max_boost_mhz,
+    SELECT g.gpu_id, g.gpu_uuid, g.hostname, g.gpu_index, g.rack, g.pod, g.model, g.first_seen, m.max_boost_mhz,
            CASE prm.p WHEN 'fp64' THEN m.fp64_tflops WHEN 'tf32' THEN m.tf32_tflops
                       WHEN 'bf16' THEN m.bf16_tflops WHEN 'fp8' THEN m.fp8_tflops
                       WHEN 'fp4' THEN m.fp4_tflops END AS peak
     FROM gpus g LEFT JOIN gpu_models m ON m.model = g.model,
          (SELECT perf_precision(precision) AS p) prm;
+
+-- gpu_fleet(t1, precision) → TABLE
+-- The GPUs in the inventory as of a range ending at t1 (UTC, exclusive), as gpu_peaks rows: those
+-- whose first sample is before t1 (gpus.first_seen, kept by every load), and those that never
+-- reported (listed by an inventory file, with no time to place them by: counted in every range).
+-- A GPU first seen after the range is not yet part of it; one that went silent stays in it (it is
+-- in the inventory, not reporting). docs/real-inputs.md, "Inventory as of a range".
+CREATE OR REPLACE TEMP MACRO gpu_fleet(t1, precision) AS TABLE
+    SELECT * FROM gpu_peaks(precision) WHERE first_seen IS NULL OR first_seen < t1;
 
 -- gpu_activity(t0, t1, precision) → TABLE
 -- One row per GPU sample with t0 <= ts < t1 (UTC) of an inventory GPU:
@@ -150,7 +160,7 @@ CREATE OR REPLACE TEMP MACRO gpu_sampling(t0, t1) AS TABLE
 -- The drill-down rows, one rule for every level: level 'pod' gives one row per pod of the whole
 -- fleet; 'rack' one row per rack of pod in_pod; 'node' one row per node (Hostname) of rack in_rack.
 -- Columns: level_key (the pod, rack or hostname), pod, rack, hostname (of the row's GPUs; only those
--- above the level are meaningful), gpus (inventory), gpus_reporting (with a sample in [t0, t1)),
+-- above the level are meaningful), gpus (inventory as of t1, gpu_fleet), gpus_reporting (with a sample in [t0, t1)),
 -- gpus_without_counters (reporting without the activity counter for the precision: not counted, not
 -- zero), gpus_peak_unknown (no catalog peak at the precision), peak_tflops (TFLOPS, dense nameplate
 -- of the GPUs of known peak), delivered_tflops (TFLOPS, estimate: per GPU the range mean of act_eff ×
@@ -160,7 +170,7 @@ CREATE OR REPLACE TEMP MACRO gpu_sampling(t0, t1) AS TABLE
 -- (GPUs with a sample above hot_temp_c). GPUs without a pod, rack or node form the row whose key is NULL.
 CREATE OR REPLACE TEMP MACRO gpu_levels(t0, t1, precision, hot_temp_c, level, in_pod, in_rack) AS TABLE
     WITH g AS (
-        SELECT * FROM gpu_peaks(precision)
+        SELECT * FROM gpu_fleet(t1, precision)
         WHERE level = 'pod' OR (level = 'rack' AND pod = in_pod) OR (level = 'node' AND rack = in_rack)
     ),
     per_gpu AS (
