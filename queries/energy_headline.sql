@@ -72,8 +72,8 @@ WITH m AS (
 )
 SELECT k.facility_kwh, k.it_kwh, k.cooling_kwh, k.renewable_kwh, k.reuse_kwh, gd.gpu_kwh,
        CASE WHEN gd.counter_gpus > 0 AND gd.power_gpus > 0
-                THEN 'energy counters (' || gd.counter_gpus || ' GPUs) and power samples ('
-                     || gd.power_gpus || ' GPUs)'
+                THEN 'energy counters (' || gd.counter_gpus || CASE WHEN gd.counter_gpus = 1 THEN ' GPU' ELSE ' GPUs' END
+                     || ') and power samples (' || gd.power_gpus || CASE WHEN gd.power_gpus = 1 THEN ' GPU' ELSE ' GPUs' END || ')'
             WHEN gd.counter_gpus > 0 THEN 'energy counters'
             WHEN gd.power_gpus > 0 THEN 'power samples' END AS gpu_energy_source,
        k.facility_kwh / nullif(k.it_kwh, 0)        AS pue,

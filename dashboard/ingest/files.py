@@ -12,7 +12,7 @@ import duckdb
 import pyarrow as pa
 
 from .domains import Domain
-from .staging import FileError, detect
+from .staging import FileError, detect, shown_names
 
 CHUNK_ROWS = 250_000
 Progress = Callable[[str], None]
@@ -71,12 +71,13 @@ def read_csv(con: duckdb.DuckDBPyConnection, path: Path, kind: str | None,
             header_lineno = lineno
             headers, delim = csv_header(first)
             if len(set(headers)) != len(headers):
-                raise FileError(f"{path}: header repeats a column name: {first.strip()}")
+                repeated = sorted({h for h in headers if headers.count(h) > 1})
+                raise FileError(f"{path}: header repeats a column name: {shown_names(repeated)}")
             domain, mapping = detect(headers, str(path), kind)
             staged = Staged(domain, mapping)
             ignored = [h for h in headers if h not in mapping]
             if ignored:
-                staged.warnings.append(f"ignored columns: {', '.join(ignored)}")
+                staged.warnings.append(f"ignored columns: {shown_names(ignored)}")
             names = ["line", *headers]
             reader = csv.reader(text, delimiter=delim)
             cols: list[list] = [[] for _ in names]
@@ -148,7 +149,7 @@ def read_parquet(con: duckdb.DuckDBPyConnection, path: Path, kind: str | None,
     staged = Staged(domain, mapping)
     ignored = [h for h in columns if h not in mapping]
     if ignored:
-        staged.warnings.append(f"ignored columns: {', '.join(ignored)}")
+        staged.warnings.append(f"ignored columns: {shown_names(ignored)}")
     if progress:
         progress(f"{path.name}: {n:,} rows")
     # Parquet has no lines: `line` is the 1-based row number in the file.

@@ -265,13 +265,10 @@ def parse_timestamp(name: str, text: str, openmetrics: bool) -> datetime:
     seconds = t if openmetrics else t / 1000
     lo, hi = (FIRST_TS - datetime(1970, 1, 1)).total_seconds(), (END_TS - datetime(1970, 1, 1)).total_seconds()
     if not lo <= seconds < hi:
-        hint = ""
-        if seconds >= hi:
-            hint = (" (milliseconds given? OpenMetrics timestamps are seconds)" if openmetrics and t / 1000 < hi
-                    else " (microseconds or nanoseconds given? Prometheus text timestamps are milliseconds)"
-                    if not openmetrics else " (a Unix time in seconds was expected)")
-        elif not openmetrics and lo <= t < hi:
-            hint = " (seconds given? Prometheus text timestamps are milliseconds)"
+        given = {"seconds": t, "milliseconds": t / 1e3, "microseconds": t / 1e6, "nanoseconds": t / 1e9}
+        fits = [u for u, v in given.items() if lo <= v < hi and u != unit]
+        hint = f" ({fits[0]} given? {'OpenMetrics' if openmetrics else 'Prometheus text'} timestamps are {unit})" \
+            if fits else ""
         raise LineError(f"{name}: timestamp {_shown(text)} is outside 2000..2099{hint}")
     return datetime(1970, 1, 1) + timedelta(seconds=seconds)
 

@@ -12,6 +12,17 @@ class FileError(Exception):
     """The whole file cannot be loaded (nothing from it is stored)."""
 
 
+_SHOWABLE = re.compile(r"[\w .()/%#\-]{1,40}")
+
+
+def shown_names(headers: list[str]) -> str:
+    """Column names for a message: a name that does not look like one (a line of some other file,
+    ``KEY=secret``) is not echoed, only counted."""
+    shown = [h.strip() if _SHOWABLE.fullmatch(h.strip()) else f"<column {i}: not a column name>"
+             for i, h in enumerate(headers, 1)]
+    return ", ".join(shown[:20]) + (f" … ({len(shown)} columns)" if len(shown) > 20 else "")
+
+
 def normalise(header: str) -> str:
     return re.sub(r"[^a-z0-9]+", "_", header.strip().lower()).strip("_")
 
@@ -46,7 +57,7 @@ def detect(headers: list[str], source: str, kind: str | None = None) -> tuple[Do
         + (f" and one of {', '.join(sorted(d.any_of))}" if d.any_of else "")
         for d in candidates
     )
-    raise FileError(f"{source}: cannot tell what these columns hold: {', '.join(headers)}. Known shapes: {shapes}")
+    raise FileError(f"{source}: cannot tell what these columns hold: {shown_names(headers)}. Known shapes: {shapes}")
 
 
 def _check_units(domain: Domain, headers: list[str], mapping: dict, source: str) -> None:
@@ -61,7 +72,7 @@ def _check_units(domain: Domain, headers: list[str], mapping: dict, source: str)
         if base in bases and key not in known:
             choices = sorted(n for n in known if n.startswith(base + "_"))
             raise FileError(
-                f"{source}: column {h!r} has a unit we do not know; use one of {', '.join(choices)}"
+                f"{source}: column {shown_names([h])!r} has a unit we do not know; use one of {', '.join(choices)}"
             )
 
 
@@ -86,7 +97,8 @@ def _cast(col: str, type_: str, factor: float, source_type: str) -> str:
         # ISO 8601 (offsets honoured, naive taken as UTC) or Unix seconds. A number beyond what a
         # timestamp holds (1e30, Inf, epoch microseconds) is unreadable, not an error of the file.
         n = f"TRY_CAST({c} AS DOUBLE)"
-        return (f"coalesce(timezone('UTC', TRY_CAST({c} AS TIMESTAMPTZ)), "
+        iso = f"TRY_CAST({c} AS TIMESTAMPTZ)"  # 'infinity' is a TIMESTAMPTZ, not a time
+        return (f"coalesce(CASE WHEN isfinite({iso}) THEN timezone('UTC', {iso}) END, "
                 f"CASE WHEN abs({n}) < {MAX_EPOCH_S:.0f} THEN timezone('UTC', to_timestamp({n})) END)")
     if type_ in ("DOUBLE",) and factor != 1.0:
         return f"TRY_CAST({c} AS DOUBLE) * {float(factor)!r}"
