@@ -567,3 +567,33 @@ def test_parse_exposition_reads_escapes_and_exemplars():
     p = parse_exposition('m{a="x\\"y\\\\z\\n",b=""} 1.5 # {trace_id="abc"} 1\n', T0, openmetrics=False)
     assert p.rows[0].labels == {"a": 'x"y\\z\n', "b": ""} and p.rows[0].value == 1.5 and p.stamped
     assert json.dumps(p.rejects) == "[]"
+
+
+# ---------------------------------------------------------------- the harness's OpenMetrics file
+
+@pytest.mark.parametrize("counters", ["openmetrics", "scrape"])
+def test_openmetrics_file_of_a_fleet_gives_the_figures_of_its_parquet_source(tmp_path, counters):
+    """sample_metrics.openmetrics writes a generated fleet as promtool back-fills it (OpenMetrics 1.0:
+    `_total` counters, seconds, # EOF; or, with counters="scrape", the names exporters expose);
+    loaded with `aifd ingest`, it must give the energy and link figures of the same fleet's Parquet."""
+    from dashboard.ingest import ensure_reference, load_paths
+    from sample_metrics.generate import generate
+    from sample_metrics.openmetrics import write_openmetrics
+
+    fleet = tmp_path / "fleet"
+    generate(fleet, gpus=8, days=0.25, interval_s=300)
+    write_openmetrics(fleet, tmp_path / "fleet.om", links=("snmp",), counters=counters)
+    figures_of = {}
+    for name in ("parquet", "openmetrics"):
+        con = connect(tmp_path / f"{name}.duckdb")
+        ensure_reference(con)
+        paths = [fleet] if name == "parquet" else [fleet / "gpus.csv", fleet / "links.csv", tmp_path / "fleet.om"]
+        assert all(r.status in ("ok", "skipped") for r in load_paths(con, paths))
+        e = figure(con, "energy_headline")
+        links = figure(con, "net_link_summary").frame.set_index("link")
+        figures_of[name] = (e.value("gpu_kwh"), links["rx_gbps_avg"].to_dict(), links["peak_util_pct"].to_dict())
+        con.close()
+    (kwh_p, rx_p, util_p), (kwh_o, rx_o, util_o) = figures_of["parquet"], figures_of["openmetrics"]
+    assert kwh_p > 0 and kwh_o == pytest.approx(kwh_p, rel=1e-9)
+    assert rx_o.keys() == rx_p.keys() and all(rx_o[k] == pytest.approx(rx_p[k], rel=1e-9) for k in rx_p)
+    assert all(util_o[k] == pytest.approx(util_p[k], rel=1e-9) for k in util_p)
