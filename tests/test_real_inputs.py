@@ -383,7 +383,7 @@ def test_openmetrics_eof_rules(con, tmp_path):
     body = (f'# TYPE DCGM_FI_DEV_GPU_TEMP gauge\n'
             f'DCGM_FI_DEV_GPU_TEMP{{gpu="0",UUID="GPU-e",{_H}}} 50 {EPOCH_T0}\n'
             f'DCGM_FI_DEV_GPU_TEMP{{gpu="0",UUID="GPU-e",{_H}}} 51 {EPOCH_T0 + 60}\n')
-    r = load_path(con, write(tmp_path / "after.om", body + "# EOF\n" + f'DCGM_FI_DEV_GPU_TEMP{{UUID="GPU-e"}} 99\n'))
+    r = load_path(con, write(tmp_path / "after.om", body + "# EOF\n" + 'DCGM_FI_DEV_GPU_TEMP{UUID="GPU-e"} 99\n'))
     assert r.domains[0].loaded == 2
     assert rejects(con, r.load_id) == {5: "after # EOF: an OpenMetrics exposition ends there"}
     r = load_path(con, write(tmp_path / "cut.om", body.replace(" 50 ", " 52 ")))   # .om without # EOF

@@ -218,7 +218,7 @@ def load_path(con: duckdb.DuckDBPyConnection, path: str | Path, *, kind: str | N
     if previous is not None:
         report.status = "skipped"
         stamped = con.execute("SELECT stamped_at FROM ingest_log WHERE load_id = ?", [previous]).fetchall()[0][0]
-        report.message = (f"identical content (SHA-256)"
+        report.message = ("identical content (SHA-256)"
                           + (f" stamped at {stamped:%Y-%m-%d %H:%M:%S} UTC" if stamped else "")
                           + f" already loaded as load {previous}; nothing to do (--force re-checks it)")
         _log(con, report, started, "")

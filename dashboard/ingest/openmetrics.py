@@ -22,10 +22,10 @@ import contextlib
 import gc
 import math
 import re
-from collections import Counter, defaultdict
-from datetime import datetime, timedelta, timezone
+from collections import Counter
+from datetime import datetime, timedelta
 from pathlib import Path
-from typing import Callable, Iterable, Iterator, NamedTuple
+from typing import Callable, Collection, Iterable, Iterator, NamedTuple
 
 import duckdb
 import pyarrow as pa
@@ -164,7 +164,7 @@ class LinkId(NamedTuple):
     virtual: bool
 
 
-def link_identity(labels: dict[str, str], host: str | None = None, known: Iterable[str] = (),
+def link_identity(labels: dict[str, str], host: str | None = None, known: Collection[str] = (),
                   if_type: str | None = None) -> LinkId | str:
     """The link a series counts, or why it cannot be placed.
 
@@ -179,7 +179,7 @@ def link_identity(labels: dict[str, str], host: str | None = None, known: Iterab
     if explicit:
         return LinkId(explicit, h, port, virtual)
     alias = _first(labels, "ifAlias")
-    if alias and alias in set(known):
+    if alias and alias in known:
         return LinkId(alias, h, port, virtual)
     if not port:
         return "no interface: the series has no device, ifName, ifDescr or ifIndex label"
