@@ -55,7 +55,7 @@ def cmd_ingest(args: argparse.Namespace, settings: Settings) -> int:
     _progress_bar(con, not args.quiet)
     failed = 0
     try:
-        for report in load_paths(con, args.paths, kind=args.kind, at=at, force=args.force,
+        for report in load_paths(con, args.paths, kind=args.kind, at=at, host=args.host, force=args.force,
                                  strict=args.strict, progress=None if args.quiet else _progress):
             print(report.summary(), flush=True)
             failed += report.status == "failed"
@@ -351,6 +351,8 @@ def build_parser(settings: Settings) -> argparse.ArgumentParser:
     s.add_argument("paths", nargs="+")
     s.add_argument("--kind", help="force the record kind (gpu_samples, links, vendors, ...)")
     s.add_argument("--at", help="sample time for scrapes without timestamps (ISO 8601, UTC)")
+    s.add_argument("--host", help="host of interface counters whose labels name none (a saved node_exporter "
+                                  "or snmp_exporter scrape)")
     s.add_argument("--force", action="store_true", help="re-check a file already loaded")
     s.add_argument("--strict", action="store_true", help="store nothing from a file with any rejected row")
     s.add_argument("--quiet", action="store_true", help="no progress lines")

@@ -8,7 +8,8 @@
 -- column: cooling_kwh kWh: cooling energy — as facility_kwh
 -- column: renewable_kwh kWh: renewable energy — as facility_kwh
 -- column: reuse_kwh kWh: reused energy — heat delivered for reuse, as facility_kwh
--- column: gpu_kwh kWh: GPU energy — from DCGM_FI_DEV_TOTAL_ENERGY_CONSUMPTION, the same rule
+-- column: gpu_kwh kWh: GPU energy — from the GPUs' energy counters (DCGM_FI_DEV_TOTAL_ENERGY_CONSUMPTION), else their power samples integrated (gpu_energy_source says which); no data when neither gives an interval
+-- column: gpu_energy_source text: GPU energy from — energy counters, power samples, or both (with the GPUs each covers)
 -- column: pue 1: PUE — facility/IT
 -- column: ref ratio: REF (renewable) — renewable/facility
 -- column: erf ratio: ERF (heat reused) — reuse/facility
@@ -16,12 +17,17 @@
 -- column: facility_kw_peak kW: facility power, peak
 -- column: it_kw_avg kW: IT power, mean
 -- column: gpu_share_of_it ratio: GPU share of IT
--- column: counter_resets count: counter resets
+-- column: counter_resets count: counter resets — of meter and GPU energy counters; no data when no counter gave an interval
 -- column: hours h: range length — length of the range
 -- Energy is the sum of counter increases between consecutive samples, each interval counted at
 -- its end time, so adjacent ranges add up; the sample before the range (up to an hour back) gives
 -- the first interval; a longer gap is a gap. A counter that goes down was reset: its new value is the
 -- energy since the reset (as Prometheus increase() treats it), never negative energy.
+-- Missing is not zero: an interval needs a value at both ends, so one sample (a single scrape)
+-- gives no energy, and a figure without any interval is NULL (no data), never 0. A GPU interval
+-- without the energy counter at both ends takes the mean of its two power samples × its length
+-- (trapezoid), for intervals up to an hour (a longer gap is not bridged). GPU energy is read from
+-- the hourly rollups (gpu_hours), which hold both kinds of interval.
 WITH m AS (
     SELECT s.meter_id, k.kind, s.ts, s.power_kw, s.energy_kwh,
            lag(s.energy_kwh) OVER (PARTITION BY s.meter_id ORDER BY s.ts) AS prev,
@@ -30,13 +36,17 @@ WITH m AS (
     WHERE s.ts >= $start - INTERVAL 1 HOUR AND s.ts < $end
 ), md AS (
     SELECT kind, power_kw, ts,
-           CASE WHEN prev IS NULL OR ts - prev_ts > INTERVAL 1 HOUR THEN 0
+           CASE WHEN prev IS NULL OR energy_kwh IS NULL OR ts - prev_ts > INTERVAL 1 HOUR THEN NULL
                 WHEN energy_kwh >= prev THEN energy_kwh - prev ELSE energy_kwh END AS kwh,
            coalesce(ts - prev_ts <= INTERVAL 1 HOUR AND energy_kwh < prev, false)::INTEGER AS reset
     FROM m WHERE ts >= $start
 ), gd AS (
-    -- GPU energy counters, from the hourly rollups (gpu_hours): the same increases, resets handled
-    SELECT sum(energy_j) / 3.6e6 AS gpu_kwh, coalesce(sum(energy_resets), 0) AS resets
+    SELECT CASE WHEN sum(energy_n) + sum(power_energy_n) > 0
+                THEN (coalesce(sum(energy_j), 0) + coalesce(sum(power_energy_j), 0)) / 3.6e6 END AS gpu_kwh,
+           count(DISTINCT gpu_id) FILTER (WHERE energy_n > 0) AS counter_gpus,
+           count(DISTINCT gpu_id) FILTER (WHERE power_energy_n > 0) AS power_gpus,
+           coalesce(sum(energy_n), 0) AS counter_intervals,
+           coalesce(sum(energy_resets), 0) AS resets
     FROM gpu_hours($start, $end)
 ), facility_power AS (
     SELECT ts, sum(power_kw) AS kw FROM md WHERE kind = 'facility' GROUP BY ts
@@ -46,10 +56,16 @@ WITH m AS (
            sum(kwh) FILTER (WHERE kind = 'cooling')   AS cooling_kwh,
            sum(kwh) FILTER (WHERE kind = 'renewable') AS renewable_kwh,
            sum(kwh) FILTER (WHERE kind = 'reuse')     AS reuse_kwh,
-           sum(reset)                                 AS meter_resets
+           count(kwh)                                 AS meter_intervals,
+           coalesce(sum(reset), 0)                    AS meter_resets
     FROM md
 )
 SELECT k.facility_kwh, k.it_kwh, k.cooling_kwh, k.renewable_kwh, k.reuse_kwh, gd.gpu_kwh,
+       CASE WHEN gd.counter_gpus > 0 AND gd.power_gpus > 0
+                THEN 'energy counters (' || gd.counter_gpus || CASE WHEN gd.counter_gpus = 1 THEN ' GPU' ELSE ' GPUs' END
+                     || ') and power samples (' || gd.power_gpus || CASE WHEN gd.power_gpus = 1 THEN ' GPU' ELSE ' GPUs' END || ')'
+            WHEN gd.counter_gpus > 0 THEN 'energy counters'
+            WHEN gd.power_gpus > 0 THEN 'power samples' END AS gpu_energy_source,
        k.facility_kwh / nullif(k.it_kwh, 0)        AS pue,
        k.renewable_kwh / nullif(k.facility_kwh, 0) AS ref,
        k.reuse_kwh / nullif(k.facility_kwh, 0)     AS erf,
@@ -57,6 +73,7 @@ SELECT k.facility_kwh, k.it_kwh, k.cooling_kwh, k.renewable_kwh, k.reuse_kwh, gd
        (SELECT max(kw) FROM facility_power)        AS facility_kw_peak,
        (SELECT avg(power_kw) FROM md WHERE kind = 'it') AS it_kw_avg,
        gd.gpu_kwh / nullif(k.it_kwh, 0)            AS gpu_share_of_it,
-       coalesce(k.meter_resets, 0) + gd.resets     AS counter_resets,
+       CASE WHEN k.meter_intervals + gd.counter_intervals > 0
+            THEN k.meter_resets + gd.resets END    AS counter_resets,
        (epoch($end) - epoch($start)) / 3600.0      AS hours
 FROM k, gd

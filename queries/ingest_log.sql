@@ -13,12 +13,13 @@
 -- column: rows_updated count: rows updated
 -- column: data_from UTC: data from
 -- column: data_to UTC: data to
+-- column: stamped_at UTC: stamped at — the time given to samples without a timestamp (--at or the file's time); part of the load's identity
 -- column: started UTC: started
 -- column: seconds s: duration
 -- column: sha256 text: SHA-256
 -- column: message text: message
 SELECT load_id, source, format, kinds, status, rows_in, rows_loaded, rows_rejected,
-       rows_duplicate, rows_updated, ts_min AS data_from, ts_max AS data_to,
+       rows_duplicate, rows_updated, ts_min AS data_from, ts_max AS data_to, stamped_at,
        started, round(epoch(finished) - epoch(started), 2) AS seconds, sha256, message
 FROM ingest_log
 ORDER BY load_id DESC

@@ -3,22 +3,28 @@
 -- param: start TIMESTAMP: start of the range, UTC, inclusive
 -- param: end TIMESTAMP: end of the range, UTC, exclusive
 -- param: bucket_minutes INTEGER = 60: bucket width in minutes
+-- param: include_virtual BOOLEAN = false: also chart loopback, container, bridge and tunnel interfaces (left out of site totals by default)
 -- uses: link_intervals (queries/definitions/030_network.sql)
 -- column: bucket UTC: bucket start
 -- column: link text: link
--- column: capacity_gbps Gbit/s: capacity
+-- column: capacity_gbps Gbit/s: capacity — no data: unknown
 -- column: rx_gbps Gbit/s: received
 -- column: tx_gbps Gbit/s: transmitted — mean Gbit/s from byte counters
--- column: util_pct %: utilization — busier direction / capacity, %
+-- column: util_pct %: busy — busier direction / capacity, %; no data when the capacity is unknown
 -- column: resets count: counter resets — counter resets seen
 -- Rates come from counter increases between consecutive samples (link_intervals, from the stored
 -- 5-minute rollups); a counter that goes down was reset (switch reboot, 32-bit wrap) and counts from
--- 0 again, never as negative traffic; a gap of more than an hour is a gap.
+-- 0 again, never as negative traffic; a gap of more than an hour is a gap. A direction without a
+-- counter at both ends of an interval gives no data, never 0.
+WITH l AS (
+    SELECT * FROM links WHERE $include_virtual OR NOT coalesce(is_virtual, false)
+)
 SELECT time_bucket(to_minutes($bucket_minutes), i.bucket) AS bucket, l.link_name AS link, l.capacity_gbps,
-       sum(i.rx_bytes) * 8 / sum(i.seconds) / 1e9 AS rx_gbps,
-       sum(i.tx_bytes) * 8 / sum(i.seconds) / 1e9 AS tx_gbps,
-       greatest(sum(i.rx_bytes), sum(i.tx_bytes)) * 8 / sum(i.seconds) / 1e9 / l.capacity_gbps * 100 AS util_pct,
+       sum(i.rx_bytes) * 8 / sum(i.rx_seconds) / 1e9 AS rx_gbps,
+       sum(i.tx_bytes) * 8 / sum(i.tx_seconds) / 1e9 AS tx_gbps,
+       greatest(sum(i.rx_bytes) * 8 / sum(i.rx_seconds), sum(i.tx_bytes) * 8 / sum(i.tx_seconds))
+           / 1e9 / l.capacity_gbps * 100 AS util_pct,
        sum(i.resets) AS resets
-FROM link_intervals($start, $end) i JOIN links l USING (link_id)
+FROM link_intervals($start, $end) i JOIN l USING (link_id)
 GROUP BY 1, 2, 3
 ORDER BY bucket, link

@@ -9,7 +9,7 @@
 -- param: idle_minutes INTEGER = 60: an idle run counts when it lasts at least this many minutes
 -- param: hot_temp_c DOUBLE = 85: a sample above this GPU temperature (degC) is hot
 -- uses: gpu_fleet_intervals, gpu_totals, gpu_idle, gpu_health (queries/definitions/010_performance.sql)
--- column: gpus_inventory count: GPUs in inventory — GPUs in the inventory
+-- column: gpus_inventory count: GPUs in inventory — GPUs in the inventory as of the range: first sample before its end, or never reported (gpu_fleet)
 -- column: gpus_reporting count: GPUs reporting — GPUs with a sample in the range
 -- column: gpus_peak_unknown count: peak unknown — inventory GPUs whose model has no catalog peak at the precision: shown as peak unknown, not dropped
 -- column: gpus_without_counters count: without counters — reporting GPUs with no activity counter for the precision in the range: not counted, not zero

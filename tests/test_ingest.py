@@ -218,7 +218,7 @@ def test_dcgm_scrape_registers_gpus_and_converts_units(con, tmp_path):
     assert rows[0][5] == 812.5 and rows[0][6] == pytest.approx(123456.789) and rows[0][7] == pytest.approx(0.42)
     got = dict(rejects(con, r.load_id))
     assert got[9] == "no GPU identity: the series has no UUID label"
-    assert got[10].startswith("cannot read value")
+    assert got[10] == "DCGM_FI_DEV_GPU_TEMP: cannot read timestamp 'oops' (Unix time in milliseconds)"
     assert got[11] == "duplicate series (first at line 3)"
     assert "--at 2026-11-16 12:00:00 UTC" in r.summary()
     assert "DCGM_FI_DEV_FB_USED" in r.summary()

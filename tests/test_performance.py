@@ -444,7 +444,7 @@ def _macros() -> list[str]:
 
 def test_macros_are_defined_on_every_connection_and_not_stored(tiny, tiny_db):
     expected = {"perf_precision", "gpu_peaks", "gpu_activity", "gpu_idle", "gpu_health", "gpu_sampling",
-                "is_xid", "is_hot", "gpu_levels", "derived", "floor_to", "ceil_to", "gpu_sample_rows",
+                "is_xid", "is_hot", "gpu_levels", "gpu_fleet", "derived", "floor_to", "ceil_to", "gpu_sample_rows",
                 "gpu_hour_rows", "gpu_interval_rows", "gpu_hours", "gpu_groups", "gpu_fleet_intervals",
                 "gpu_totals", "gpu_runs_in", "gpu_runs_from_samples"}
     assert set(_macros()) == expected

@@ -73,6 +73,8 @@ GPU_SAMPLES = Domain(
         "dcgm_fi_dev_sm_clock": ("sm_clock_mhz", 1.0),
         "dcgm_fi_dev_power_usage": ("power_w", 1.0),
         "dcgm_fi_dev_total_energy_consumption": ("energy_j", 1e-3),  # mJ
+        # OpenMetrics names a counter's samples <name>_total (OpenMetrics 1.0, "Counter")
+        "dcgm_fi_dev_total_energy_consumption_total": ("energy_j", 1e-3),
         "dcgm_fi_dev_gpu_temp": ("temp_c", 1.0),
         "dcgm_fi_dev_xid_errors": ("xid", 1.0),
         **_unit_aliases("power", "power_w", {"w": 1.0, "kw": 1e3, "mw": 1e-3}),
@@ -90,15 +92,22 @@ LINK_SAMPLES = Domain(
         Column("link_id", "VARCHAR", "link name as in the links inventory"),
         Column("rx_bytes", "HUGEINT", "received bytes, counter"),
         Column("tx_bytes", "HUGEINT", "transmitted bytes, counter"),
-        Column("capacity_gbps", "DOUBLE", "registers an unknown link"),
+        Column("capacity_gbps", "DOUBLE", "Gbit/s; registers an unknown link with it (blank: capacity unknown)"),
+        Column("a_end", "VARCHAR", "host or switch the interface is on (registers an unknown link)"),
+        Column("is_virtual", "BOOLEAN", "loopback, container or tunnel interface: left out of site totals"),
+        Column("capacity_source", "VARCHAR", "where capacity_gbps comes from (set by the OpenMetrics reader)"),
     ),
     required=frozenset({"ts", "link_id"}),
     any_of=frozenset({"rx_bytes", "tx_bytes"}),
     aliases={
         "timestamp": ("ts", 1.0), "link": ("link_id", 1.0), "link_name": ("link_id", 1.0),
         "ifhcinoctets": ("rx_bytes", 1.0), "ifhcoutoctets": ("tx_bytes", 1.0),
+        "ifhcinoctets_total": ("rx_bytes", 1.0), "ifhcoutoctets_total": ("tx_bytes", 1.0),
         "node_network_receive_bytes_total": ("rx_bytes", 1.0),
         "node_network_transmit_bytes_total": ("tx_bytes", 1.0),
+        "node_network_receive_bytes": ("rx_bytes", 1.0), "node_network_transmit_bytes": ("tx_bytes", 1.0),
+        "host": ("a_end", 1.0), "virtual": ("is_virtual", 1.0),
+        "ifhighspeed": ("capacity_gbps", 1e-3), "capacity_mbps": ("capacity_gbps", 1e-3),
     },
 )
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 import csv
 import io
 from dataclasses import dataclass, field
+from datetime import datetime, timezone
 from pathlib import Path
 from typing import Callable, Iterator
 
@@ -11,7 +12,7 @@ import duckdb
 import pyarrow as pa
 
 from .domains import Domain
-from .staging import FileError, detect
+from .staging import FileError, detect, shown_names
 
 CHUNK_ROWS = 250_000
 Progress = Callable[[str], None]
@@ -25,6 +26,17 @@ class Staged:
     mapping: dict[str, tuple[str, float]]
     pre_rejects: list[tuple[int, str, str, str]] = field(default_factory=list)  # line, series, reason, raw
     warnings: list[str] = field(default_factory=list)
+    stamped: datetime | None = None  # the time given to rows without a timestamp, when any had none
+
+
+def stamp_time(path: Path, at: datetime | None) -> tuple[datetime, str]:
+    """The time (naive UTC) for samples without a timestamp: ``at``, else the file's modification
+    time; and how to say which. With the file's SHA-256 it is the identity of a load."""
+    if at is None:
+        ts = datetime.fromtimestamp(path.stat().st_mtime, timezone.utc).replace(tzinfo=None, microsecond=0)
+        return ts, f"the file's modification time {ts:%Y-%m-%d %H:%M:%S} UTC (pass --at to set it)"
+    ts = at.astimezone(timezone.utc).replace(tzinfo=None) if at.tzinfo else at
+    return ts, f"--at {ts:%Y-%m-%d %H:%M:%S} UTC"
 
 
 def _delimiter(header_line: str) -> str:
@@ -59,12 +71,13 @@ def read_csv(con: duckdb.DuckDBPyConnection, path: Path, kind: str | None,
             header_lineno = lineno
             headers, delim = csv_header(first)
             if len(set(headers)) != len(headers):
-                raise FileError(f"{path}: header repeats a column name: {first.strip()}")
+                repeated = sorted({h for h in headers if headers.count(h) > 1})
+                raise FileError(f"{path}: header repeats a column name: {shown_names(repeated)}")
             domain, mapping = detect(headers, str(path), kind)
             staged = Staged(domain, mapping)
             ignored = [h for h in headers if h not in mapping]
             if ignored:
-                staged.warnings.append(f"ignored columns: {', '.join(ignored)}")
+                staged.warnings.append(f"ignored columns: {shown_names(ignored)}")
             names = ["line", *headers]
             reader = csv.reader(text, delimiter=delim)
             cols: list[list] = [[] for _ in names]
@@ -136,7 +149,7 @@ def read_parquet(con: duckdb.DuckDBPyConnection, path: Path, kind: str | None,
     staged = Staged(domain, mapping)
     ignored = [h for h in columns if h not in mapping]
     if ignored:
-        staged.warnings.append(f"ignored columns: {', '.join(ignored)}")
+        staged.warnings.append(f"ignored columns: {shown_names(ignored)}")
     if progress:
         progress(f"{path.name}: {n:,} rows")
     # Parquet has no lines: `line` is the 1-based row number in the file.

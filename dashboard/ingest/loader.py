@@ -55,6 +55,8 @@ class LoadReport:
     message: str = ""
     elapsed_s: float = 0.0
     domains: list[DomainStats] = field(default_factory=list)
+    stamped_at: datetime | None = None  # time given to samples without one (part of the load's identity)
+    unexpected: bool = False             # failed on an error no reader foresaw (a bug to report)
 
     def total(self, attr: str) -> int:
         return sum(getattr(d, attr) for d in self.domains)
@@ -79,7 +81,7 @@ class LoadReport:
             if d.ts_min is not None:
                 lines.append(f"    data range {d.ts_min:%Y-%m-%d %H:%M:%S} → {d.ts_max:%Y-%m-%d %H:%M:%S} UTC")
             for w in d.warnings:
-                lines.append(f"    warning: {w}")
+                lines.append("    warning: " + w.replace("\n", "\n      "))
             for line, series, reason in d.first_rejects:
                 where = f"line {line}" if line is not None else "file"
                 lines.append(f"    rejected {where}" + (f" [{series}]" if series else "") + f": {reason}")
@@ -145,6 +147,8 @@ def apply_staged(con: duckdb.DuckDBPyConnection, staged: files.Staged, load_id: 
         stats.loaded = _count(con, f"ingest/{domain.name}_insert", load_id=load_id,
                               ts_min=stats.ts_min, ts_max=stats.ts_max)
         stats.duplicate = good - stats.loaded
+        if _has_query(f"ingest/{domain.name}_entities"):  # first seen, capacity learnt
+            _count(con, f"ingest/{domain.name}_entities")
         if stats.loaded:
             derive.after_insert(con, domain.name, load_id, stats.ts_min, stats.ts_max)
     else:
@@ -157,7 +161,7 @@ def apply_staged(con: duckdb.DuckDBPyConnection, staged: files.Staged, load_id: 
 
 
 _SCRATCH_VIEWS = ("src",)
-_SCRATCH_TABLES = ("stage", "checked", "raw_csv", "om_rows")
+_SCRATCH_TABLES = ("stage", "checked", "raw_csv", "om_rows", "om_gpu_long", "om_link_long")
 
 
 def _drop_scratch(con: duckdb.DuckDBPyConnection) -> None:
@@ -168,9 +172,12 @@ def _drop_scratch(con: duckdb.DuckDBPyConnection) -> None:
         con.execute(f"DROP TABLE IF EXISTS {t}")
 
 
-def _previous_load(con: duckdb.DuckDBPyConnection, sha: str) -> int | None:
+def _previous_load(con: duckdb.DuckDBPyConnection, sha: str, stamp: datetime | None) -> int | None:
+    """The load that already stored this content: same SHA-256 and, when that load stamped samples
+    without a timestamp, the same stamp (one scrape stamped at two times is two samples)."""
     row = con.execute(
-        "SELECT max(load_id) FROM ingest_log WHERE sha256 = ? AND status IN ('ok', 'partial')", [sha]
+        "SELECT max(load_id) FROM ingest_log WHERE sha256 = ? AND status IN ('ok', 'partial')"
+        " AND (stamped_at IS NULL OR stamped_at = ?)", [sha, stamp]
     ).fetchall()[0]
     return row[0] if row and row[0] is not None else None
 
@@ -179,17 +186,26 @@ def _log(con: duckdb.DuckDBPyConnection, r: LoadReport, started: datetime, kinds
     ts_min = min((d.ts_min for d in r.domains if d.ts_min), default=None)
     ts_max = max((d.ts_max for d in r.domains if d.ts_max), default=None)
     con.execute(
-        "INSERT INTO ingest_log VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        "INSERT INTO ingest_log (load_id, source, format, kinds, sha256, bytes, rows_in, rows_loaded,"
+        " rows_rejected, rows_duplicate, rows_updated, ts_min, ts_max, started, finished, status, message,"
+        " stamped_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         [r.load_id, r.source, r.format, kinds, r.sha256, r.bytes, r.total("rows_in"),
          r.total("loaded"), r.total("rejected"), r.total("duplicate"), r.total("updated"),
-         ts_min, ts_max, started, _now(), r.status, r.message or None],
+         ts_min, ts_max, started, _now(), r.status, r.message or None, r.stamped_at],
     )
 
 
+MESSAGE_CHARS = 300  # an unforeseen error's text may quote the input: keep it short
+
+
 def load_path(con: duckdb.DuckDBPyConnection, path: str | Path, *, kind: str | None = None,
-              at: datetime | None = None, force: bool = False, strict: bool = False,
-              progress: Progress | None = None) -> LoadReport:
-    """Load one file. Never raises for bad input: the report says what happened."""
+              at: datetime | None = None, host: str | None = None, force: bool = False,
+              strict: bool = False, progress: Progress | None = None) -> LoadReport:
+    """Load one file. Never raises for bad input: the report says what happened.
+
+    ``at``: the time of samples without a timestamp (default: the file's modification time);
+    ``host``: the host of interface counters whose labels name none (a saved node_exporter scrape).
+    """
     path = Path(path)
     report = LoadReport(str(path))
     started, t0 = _now(), time.perf_counter()
@@ -200,18 +216,23 @@ def load_path(con: duckdb.DuckDBPyConnection, path: str | Path, *, kind: str | N
     report.sha256 = sha256_of(path)
     report.format = registry.sniff_format(path)
     report.load_id = con.execute("SELECT nextval('load_id_seq')").fetchall()[0][0]
-    previous = None if force else _previous_load(con, report.sha256)
+    fmt = registry.get(report.format)
+    stamp = files.stamp_time(path, at)[0] if fmt.takes_time else None
+    previous = None if force else _previous_load(con, report.sha256, stamp)
     if previous is not None:
         report.status = "skipped"
-        report.message = f"identical content (SHA-256) already loaded as load {previous}; nothing to do (--force re-checks it)"
+        stamped = con.execute("SELECT stamped_at FROM ingest_log WHERE load_id = ?", [previous]).fetchall()[0][0]
+        report.message = ("identical content (SHA-256)"
+                          + (f" stamped at {stamped:%Y-%m-%d %H:%M:%S} UTC" if stamped else "")
+                          + f" already loaded as load {previous}; nothing to do (--force re-checks it)")
         _log(con, report, started, "")
         return report
     _drop_scratch(con)
     con.begin()
     try:
-        fmt = registry.get(report.format)
-        extra = {"at": at} if fmt.takes_time else {}
+        extra = {"at": at, "host": host} if fmt.takes_time else {}
         for staged in fmt.reader(con, path, kind, progress=progress, **extra):
+            report.stamped_at = report.stamped_at or staged.stamped
             report.domains.append(apply_staged(con, staged, report.load_id, str(path)))
         rejected = report.total("rejected")
         if strict and rejected:
@@ -225,8 +246,13 @@ def load_path(con: duckdb.DuckDBPyConnection, path: str | Path, *, kind: str | N
         if isinstance(e, (FileError, IngestError)):
             report.message = str(e)
         else:
-            report.message = f"{path}: {type(e).__name__}: {e}"
+            report.unexpected = True
+            detail = str(e)
+            if len(detail) > MESSAGE_CHARS:
+                detail = detail[:MESSAGE_CHARS] + " …"
+            report.message = f"{path}: {type(e).__name__}: {detail}"
         report.domains = []
+        report.stamped_at = None
         _log(con, report, started, "")
     _drop_scratch(con)
     report.elapsed_s = time.perf_counter() - t0

@@ -19,7 +19,7 @@ class Format:
     reader: Callable[..., Iterator[Staged]]  # (con, path, kind, progress=None[, at=None]) -> Staged...
     suffixes: tuple[str, ...] = ()            # recognised by file name
     sniff: Callable[[Path], bool] | None = None  # recognised by content (tried first)
-    takes_time: bool = False                  # reads samples without timestamps: accepts ``at``
+    takes_time: bool = False                  # reads samples without timestamps: accepts ``at`` and ``host``
 
 
 FORMATS: tuple[Format, ...] = (

@@ -12,6 +12,17 @@ class FileError(Exception):
     """The whole file cannot be loaded (nothing from it is stored)."""
 
 
+_SHOWABLE = re.compile(r"[\w .()/%#\-]{1,40}")
+
+
+def shown_names(headers: list[str]) -> str:
+    """Column names for a message: a name that does not look like one (a line of some other file,
+    ``KEY=secret``) is not echoed, only counted."""
+    shown = [h.strip() if _SHOWABLE.fullmatch(h.strip()) else f"<column {i}: not a column name>"
+             for i, h in enumerate(headers, 1)]
+    return ", ".join(shown[:20]) + (f" … ({len(shown)} columns)" if len(shown) > 20 else "")
+
+
 def normalise(header: str) -> str:
     return re.sub(r"[^a-z0-9]+", "_", header.strip().lower()).strip("_")
 
@@ -46,7 +57,7 @@ def detect(headers: list[str], source: str, kind: str | None = None) -> tuple[Do
         + (f" and one of {', '.join(sorted(d.any_of))}" if d.any_of else "")
         for d in candidates
     )
-    raise FileError(f"{source}: cannot tell what these columns hold: {', '.join(headers)}. Known shapes: {shapes}")
+    raise FileError(f"{source}: cannot tell what these columns hold: {shown_names(headers)}. Known shapes: {shapes}")
 
 
 def _check_units(domain: Domain, headers: list[str], mapping: dict, source: str) -> None:
@@ -63,7 +74,7 @@ def _check_units(domain: Domain, headers: list[str], mapping: dict, source: str)
         if base in bases and key not in known:
             choices = sorted(n for n in known if n.startswith(base + "_"))
             raise FileError(
-                f"{source}: column {h!r} has a unit we do not know; use one of {', '.join(choices)}"
+                f"{source}: column {shown_names([h])!r} has a unit we do not know; use one of {', '.join(choices)}"
             )
 
 
@@ -71,14 +82,26 @@ def _ident(name: str) -> str:
     return '"' + name.replace('"', '""') + '"'
 
 
+MAX_EPOCH_S = 9.2e12  # about the largest Unix time a DuckDB TIMESTAMP holds (year 294,000)
+SHOWN_CHARS = 60      # a reason quotes at most this much of the offending value
+
+
+def _shown(expr: str) -> str:
+    """SQL for a value as a reason quotes it: the value only, cut to SHOWN_CHARS."""
+    return f"CASE WHEN length({expr}) > {SHOWN_CHARS} THEN left({expr}, {SHOWN_CHARS - 1}) || '…' ELSE {expr} END"
+
+
 def _cast(col: str, type_: str, factor: float, source_type: str) -> str:
     c = _ident(col)
     if type_ == "TIMESTAMP":
         if source_type.startswith("TIMESTAMP") or source_type == "DATE":
             return f"timezone('UTC', CAST({c} AS TIMESTAMPTZ))"
-        # ISO 8601 (offsets honoured, naive taken as UTC) or Unix seconds
-        return (f"coalesce(timezone('UTC', TRY_CAST({c} AS TIMESTAMPTZ)), "
-                f"timezone('UTC', to_timestamp(TRY_CAST({c} AS DOUBLE))))")
+        # ISO 8601 (offsets honoured, naive taken as UTC) or Unix seconds. A number beyond what a
+        # timestamp holds (1e30, Inf, epoch microseconds) is unreadable, not an error of the file.
+        n = f"TRY_CAST({c} AS DOUBLE)"
+        iso = f"TRY_CAST({c} AS TIMESTAMPTZ)"  # 'infinity' is a TIMESTAMPTZ, not a time
+        return (f"coalesce(CASE WHEN isfinite({iso}) THEN timezone('UTC', {iso}) END, "
+                f"CASE WHEN abs({n}) < {MAX_EPOCH_S:.0f} THEN timezone('UTC', to_timestamp({n})) END)")
     if type_ in ("DOUBLE",) and factor != 1.0:
         return f"TRY_CAST({c} AS DOUBLE) * {float(factor)!r}"
     if type_ == "VARCHAR":
@@ -108,9 +131,10 @@ def stage(con: duckdb.DuckDBPyConnection, src: str, domain: Domain, mapping: dic
         selects.append(f"{expr} AS {_ident(col.name)}")
         if types[header] == "VARCHAR" and col.type != "VARCHAR":
             h = _ident(header)
+            what = col.type.lower() + (" (ISO 8601 or Unix seconds)" if col.type == "TIMESTAMP" else "")
             errors.append(
                 f"CASE WHEN nullif(trim({h}), '') IS NOT NULL AND ({expr}) IS NULL "
-                f"THEN {_sql_str(col.name)} || ': cannot read ' || {h} || ' as {col.type.lower()}' END"
+                f"THEN {_sql_str(col.name)} || ': cannot read ' || {_shown(h)} || ' as {what}' END"
             )
     parse_error = f"concat_ws('; ', {', '.join(errors)})" if errors else "''"
     con.execute(

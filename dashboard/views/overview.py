@@ -16,7 +16,7 @@ def performance(start, end, perf: Figure, attention: Figure) -> None:
     st.subheader("Performance against the claim")
     if not perf.value("gpus_reporting"):
         st.info("No GPU telemetry in this range: load samples with `aifd ingest FILE` (or `aifd demo`).")
-    st.caption(f"Fleet in the store: {perf.text('gpus_inventory')} GPUs, {perf.text('gpus_reporting')} reporting "
+    st.caption(f"Fleet as of this range: {perf.text('gpus_inventory')} GPUs, {perf.text('gpus_reporting')} reporting "
                "in this range. The target applies to the whole site: a partial fleet reaches a smaller share.")
     c1, c2, c3, c4 = st.columns(4)
     ui.metric(c1, perf, "delivered_tflops", f"Delivered ({t.precision.upper()}, estimate)",

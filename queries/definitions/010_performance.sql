@@ -23,17 +23,27 @@ CREATE OR REPLACE TEMP MACRO perf_precision(precision) AS
 
 -- gpu_peaks(precision) → TABLE
 -- One row per inventory GPU (table gpus), whether or not it reports: gpu_id, gpu_uuid, hostname,
--- gpu_index, rack, pod, model, max_boost_mhz (MHz, from the catalog; NULL = unknown),
+-- gpu_index, rack, pod, model, first_seen (UTC, its first sample; NULL = never reported),
+-- max_boost_mhz (MHz, from the catalog; NULL = unknown),
 -- peak (TFLOPS, the model's dense nameplate at the precision from gpu_models.<precision>_tflops;
 -- NULL = model not in the catalog or no figure at the precision: "peak unknown", never 0).
 -- An unknown precision raises the perf_precision error.
 CREATE OR REPLACE TEMP MACRO gpu_peaks(precision) AS TABLE
-    SELECT g.gpu_id, g.gpu_uuid, g.hostname, g.gpu_index, g.rack, g.pod, g.model, m.max_boost_mhz,
+    SELECT g.gpu_id, g.gpu_uuid, g.hostname, g.gpu_index, g.rack, g.pod, g.model, g.first_seen, m.max_boost_mhz,
            CASE prm.p WHEN 'fp64' THEN m.fp64_tflops WHEN 'tf32' THEN m.tf32_tflops
                       WHEN 'bf16' THEN m.bf16_tflops WHEN 'fp8' THEN m.fp8_tflops
                       WHEN 'fp4' THEN m.fp4_tflops END AS peak
     FROM gpus g LEFT JOIN gpu_models m ON m.model = g.model,
          (SELECT perf_precision(precision) AS p) prm;
+
+-- gpu_fleet(t1, precision) → TABLE
+-- The GPUs in the inventory as of a range ending at t1 (UTC, exclusive), as gpu_peaks rows: those
+-- whose first sample is before t1 (gpus.first_seen, kept by every load), and those that never
+-- reported (listed by an inventory file, with no time to place them by: counted in every range).
+-- A GPU first seen after the range is not yet part of it; one that went silent stays in it (it is
+-- in the inventory, not reporting). docs/real-inputs.md, "Inventory as of a range".
+CREATE OR REPLACE TEMP MACRO gpu_fleet(t1, precision) AS TABLE
+    SELECT * FROM gpu_peaks(precision) WHERE first_seen IS NULL OR first_seen < t1;
 
 -- gpu_activity(t0, t1, precision) → TABLE
 -- One row per GPU sample with t0 <= ts < t1 (UTC) of an inventory GPU:
@@ -82,7 +92,9 @@ CREATE OR REPLACE TEMP MACRO ceil_to(t, minutes) AS
 --   de (J: increase of DCGM_FI_DEV_TOTAL_ENERGY_CONSUMPTION since the GPU's previous sample, when
 --      that sample is at most an hour earlier and both carry the counter; a decrease is a restart,
 --      whose new value is the increase; NULL otherwise: a gap of more than an hour is a gap, not
---      one long interval), reset (BOOLEAN, the counter went down).
+--      one long interval), reset (BOOLEAN, the counter went down),
+--   pe (J: for an interval of at most an hour without the energy counter at both ends, the mean of
+--      its two power samples × its length (trapezoid); NULL otherwise).
 -- Empty, without reading anything, when t0 >= t1.
 CREATE OR REPLACE TEMP MACRO gpu_sample_rows(t0, t1) AS TABLE
     SELECT s.gpu_id, s.ts, s.util, s.tensor_active, s.fp64_active, s.sm_active, s.sm_clock_mhz, s.power_w,
@@ -92,8 +104,10 @@ CREATE OR REPLACE TEMP MACRO gpu_sample_rows(t0, t1) AS TABLE
            CASE WHEN s.prev_ts IS NULL OR s.ts - s.prev_ts > INTERVAL 1 HOUR
                      OR s.energy_j IS NULL OR s.prev_e IS NULL THEN NULL
                 WHEN s.energy_j >= s.prev_e THEN s.energy_j - s.prev_e ELSE s.energy_j END AS de,
-           coalesce(s.ts - s.prev_ts <= INTERVAL 1 HOUR AND s.energy_j < s.prev_e, false) AS reset
-    FROM (SELECT *, lag(ts) OVER w AS prev_ts, lag(energy_j) OVER w AS prev_e
+           coalesce(s.ts - s.prev_ts <= INTERVAL 1 HOUR AND s.energy_j < s.prev_e, false) AS reset,
+           CASE WHEN (s.energy_j IS NULL OR s.prev_e IS NULL) AND s.ts - s.prev_ts <= INTERVAL 1 HOUR
+                THEN (s.power_w + s.prev_p) / 2 * (epoch(s.ts) - epoch(s.prev_ts)) END AS pe
+    FROM (SELECT *, lag(ts) OVER w AS prev_ts, lag(energy_j) OVER w AS prev_e, lag(power_w) OVER w AS prev_p
           FROM gpu_samples
           WHERE ts >= t0 - INTERVAL 1 HOUR AND ts < t1 AND t0 < t1
           WINDOW w AS (PARTITION BY gpu_id ORDER BY ts)) s
@@ -120,6 +134,7 @@ CREATE OR REPLACE TEMP MACRO gpu_hour_rows(t0, t1) AS TABLE
            count(*) FILTER (WHERE is_xid(xid) OR is_hot(temp_c, derived('hot_temp_c')))::INTEGER AS affected_n,
            sum(de) AS energy_j, count(de)::INTEGER AS energy_n,
            count(*) FILTER (WHERE reset)::INTEGER AS energy_resets,
+           sum(pe) AS power_energy_j, count(pe)::INTEGER AS power_energy_n,
            min(ts) AS first_ts, max(ts) AS last_ts
     FROM gpu_sample_rows(t0, t1)
     GROUP BY ALL;
@@ -191,7 +206,8 @@ CREATE OR REPLACE TEMP MACRO gpu_fleet_intervals(t0, t1, precision) AS TABLE
          (SELECT perf_precision(precision) AS p) prm;
 
 -- gpu_totals(t0, t1, precision) → TABLE
--- Per inventory GPU (every one, reporting or not), its totals over [t0, t1) from gpu_hours:
+-- Per GPU of the inventory as of the range (gpu_fleet: reporting or not), its totals over [t0, t1)
+-- from gpu_hours:
 -- gpu_id, gpu_uuid, hostname, gpu_index, rack, pod, model, peak (as gpu_peaks), samples (0 when not
 -- reporting), act_n (samples with the activity counter for the precision), act_eff (mean activity ×
 -- clock factor over those), util (%), tensor_active, fp64_active (ratios), cf (mean clock factor),
@@ -220,7 +236,7 @@ CREATE OR REPLACE TEMP MACRO gpu_totals(t0, t1, precision) AS TABLE
            h.clock_sum / nullif(h.clock_n, 0) AS sm_clock_mhz,
            h.power_sum / nullif(h.power_n, 0) AS power_w,
            h.max_temp_c, h.xid_n, h.hot_n, h.affected_n, h.energy_j, h.last_ts
-    FROM gpu_peaks(precision) g LEFT JOIN h USING (gpu_id),
+    FROM gpu_fleet(t1, precision) g LEFT JOIN h USING (gpu_id),
          (SELECT perf_precision(precision) AS p) prm;
 
 -- gpu_runs_in(t0, t1) → TABLE
@@ -359,7 +375,7 @@ CREATE OR REPLACE TEMP MACRO gpu_sampling(t0, t1) AS TABLE
 -- The drill-down rows, one rule for every level: level 'pod' gives one row per pod of the whole
 -- fleet; 'rack' one row per rack of pod in_pod; 'node' one row per node (Hostname) of rack in_rack.
 -- Columns: level_key (the pod, rack or hostname), pod, rack, hostname (of the row's GPUs; only those
--- above the level are meaningful), gpus (inventory), gpus_reporting (with a sample in [t0, t1)),
+-- above the level are meaningful), gpus (inventory as of t1, gpu_fleet), gpus_reporting (with a sample in [t0, t1)),
 -- gpus_without_counters (reporting without the activity counter for the precision: not counted, not
 -- zero), gpus_peak_unknown (no catalog peak at the precision), peak_tflops (TFLOPS, dense nameplate
 -- of the GPUs of known peak), delivered_tflops (TFLOPS, estimate: per GPU the range mean of activity

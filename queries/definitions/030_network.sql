@@ -5,13 +5,18 @@
 -- One row per link sample with t0 <= ts < t1 whose previous sample of the link is at most an hour
 -- earlier (a longer gap is a gap, not one long interval): link_id, ts (UTC, the interval's end),
 -- dt (s), drx, dtx (bytes received / transmitted in the interval; a counter that went down was reset
--- and counts from 0 again, never as negative traffic; NULL where the counter is missing), reset
--- (1 when either counter went down).
+-- and counts from 0 again, never as negative traffic; NULL where the counter is missing at either
+-- end: a direction a link does not report gives no data, never 0), reset (1 when a counter went
+-- down; NULL when neither direction has a counter at both ends).
 CREATE OR REPLACE TEMP MACRO link_sample_rows(t0, t1) AS TABLE
     SELECT link_id, ts, epoch(ts) - epoch(prev_ts) AS dt,
-           CASE WHEN rx_bytes >= prev_rx THEN rx_bytes - prev_rx ELSE rx_bytes END AS drx,
-           CASE WHEN tx_bytes >= prev_tx THEN tx_bytes - prev_tx ELSE tx_bytes END AS dtx,
-           coalesce(rx_bytes < prev_rx OR tx_bytes < prev_tx, false)::INTEGER AS reset
+           CASE WHEN rx_bytes IS NULL OR prev_rx IS NULL THEN NULL
+                WHEN rx_bytes >= prev_rx THEN rx_bytes - prev_rx ELSE rx_bytes END AS drx,
+           CASE WHEN tx_bytes IS NULL OR prev_tx IS NULL THEN NULL
+                WHEN tx_bytes >= prev_tx THEN tx_bytes - prev_tx ELSE tx_bytes END AS dtx,
+           CASE WHEN (rx_bytes IS NULL OR prev_rx IS NULL) AND (tx_bytes IS NULL OR prev_tx IS NULL) THEN NULL
+                ELSE (coalesce(rx_bytes < prev_rx, false) OR coalesce(tx_bytes < prev_tx, false))::INTEGER
+           END AS reset
     FROM (SELECT link_id, ts, rx_bytes, tx_bytes,
                  lag(ts) OVER w AS prev_ts, lag(rx_bytes) OVER w AS prev_rx, lag(tx_bytes) OVER w AS prev_tx
           FROM link_samples
@@ -23,12 +28,16 @@ CREATE OR REPLACE TEMP MACRO link_sample_rows(t0, t1) AS TABLE
 -- The rows of table link_5m computed from the samples (columns as there), intervals attributed to
 -- the 5-minute bucket of their end.
 CREATE OR REPLACE TEMP MACRO link_interval_rows(t0, t1) AS TABLE
-    SELECT time_bucket(INTERVAL 5 MINUTE, r.ts) AS bucket, r.link_id, count(*)::INTEGER AS intervals,
-           sum(r.dt) AS seconds, sum(r.drx) AS rx_bytes, sum(r.dtx) AS tx_bytes,
+    SELECT time_bucket(INTERVAL 5 MINUTE, r.ts) AS bucket, r.link_id, count(r.reset)::INTEGER AS intervals,
+           sum(r.dt) FILTER (WHERE r.reset IS NOT NULL) AS seconds,
+           sum(r.dt) FILTER (WHERE r.drx IS NOT NULL) AS rx_seconds,
+           sum(r.dt) FILTER (WHERE r.dtx IS NOT NULL) AS tx_seconds,
+           sum(r.drx) AS rx_bytes, sum(r.dtx) AS tx_bytes,
            max(greatest(r.drx, r.dtx) * 8 / r.dt) AS peak_bps,
            coalesce(sum(r.dt) FILTER (WHERE greatest(r.drx, r.dtx) * 8 / r.dt > 0.9 * l.capacity_gbps * 1e9), 0) AS seconds_above_90,
            sum(r.reset)::INTEGER AS resets
     FROM link_sample_rows(t0, t1) r JOIN links l USING (link_id)
+    WHERE r.reset IS NOT NULL
     GROUP BY ALL;
 
 -- link_intervals(t0, t1) → TABLE

@@ -20,6 +20,7 @@ SELECT time_bucket(INTERVAL 5 MINUTE, ts) AS b5, gpu_id, count(*) AS n,
        count(*) FILTER (WHERE is_hot(temp_c, derived('hot_temp_c'))) AS hot_n,
        count(*) FILTER (WHERE is_xid(xid) OR is_hot(temp_c, derived('hot_temp_c'))) AS affected_n,
        sum(de) AS energy_j, count(de) AS energy_n, count(*) FILTER (WHERE reset) AS energy_resets,
+       sum(pe) AS power_energy_j, count(pe) AS power_energy_n,
        min(ts) AS first_ts, max(ts) AS last_ts
 FROM gpu_sample_rows($h0, $h1)
 GROUP BY ALL;
@@ -37,6 +38,7 @@ SELECT time_bucket(INTERVAL 1 HOUR, b5) AS bucket, gpu_id, sum(n)::INTEGER AS n,
        sum(temp_n)::INTEGER AS temp_n, sum(temp_sum) AS temp_sum, max(temp_max) AS temp_max,
        sum(xid_n)::INTEGER AS xid_n, sum(hot_n)::INTEGER AS hot_n, sum(affected_n)::INTEGER AS affected_n,
        sum(energy_j) AS energy_j, sum(energy_n)::INTEGER AS energy_n, sum(energy_resets)::INTEGER AS energy_resets,
+       sum(power_energy_j) AS power_energy_j, sum(power_energy_n)::INTEGER AS power_energy_n,
        min(first_ts) AS first_ts, max(last_ts) AS last_ts
 FROM derive_5m
 WHERE gpu_id IN (SELECT gpu_id FROM derive_gpus)

@@ -1,5 +1,6 @@
 -- title: Validate staged GPU samples
 -- returns: every staged row plus series (GPU UUID) and reason (NULL = accepted; first failing rule wins)
+-- uses: gpu_value_problem (queries/definitions/030_value_limits.sql)
 -- Duplicates (same GPU and timestamp) are found by a hash aggregate, not a window over every row.
 WITH dups AS (
     SELECT gpu_uuid, ts, min(line) AS first_line FROM stage GROUP BY gpu_uuid, ts HAVING count(*) > 1
@@ -20,24 +21,16 @@ SELECT s.* EXCLUDE (first_line, dup_rank), s.gpu_uuid AS series,
         WHEN s.util IS NULL AND s.tensor_active IS NULL AND s.fp64_active IS NULL AND s.sm_active IS NULL
              AND s.sm_clock_mhz IS NULL AND s.power_w IS NULL AND s.energy_j IS NULL AND s.temp_c IS NULL
              AND s.xid IS NULL THEN 'no metric values'
-        WHEN s.util < 0 OR s.util > 100 THEN 'util ' || s.util || ' is outside 0..100 %'
-        WHEN s.tensor_active < 0 OR s.tensor_active > 1
-            THEN 'tensor_active ' || s.tensor_active || ' is outside the ratio 0..1'
-                 || CASE WHEN s.tensor_active <= 100 THEN ' (percent given?)' ELSE '' END
-        WHEN s.fp64_active < 0 OR s.fp64_active > 1
-            THEN 'fp64_active ' || s.fp64_active || ' is outside the ratio 0..1'
-                 || CASE WHEN s.fp64_active <= 100 THEN ' (percent given?)' ELSE '' END
-        WHEN s.sm_active < 0 OR s.sm_active > 1
-            THEN 'sm_active ' || s.sm_active || ' is outside the ratio 0..1'
-                 || CASE WHEN s.sm_active <= 100 THEN ' (percent given?)' ELSE '' END
-        WHEN s.power_w < 0 THEN 'negative power ' || s.power_w || ' W'
-        WHEN s.power_w > 5000
-            THEN 'power ' || s.power_w || ' W is implausible for one GPU (over 5 kW: mW given as W?)'
-        WHEN s.energy_j < 0 THEN 'negative energy counter ' || s.energy_j || ' J'
-        WHEN s.temp_c < -40 OR s.temp_c > 150 THEN 'temperature ' || s.temp_c || ' degC is outside -40..150'
-        WHEN s.sm_clock_mhz < 0 OR s.sm_clock_mhz > 5000
-            THEN 'SM clock ' || s.sm_clock_mhz || ' MHz is outside 0..5000 (Hz or GHz given?)'
-        WHEN s.xid < 0 THEN 'negative XID code ' || s.xid
-        WHEN s.dup_rank > 1 THEN 'duplicate of line ' || s.first_line || ' (same GPU and timestamp)'
+        ELSE coalesce(
+            gpu_value_problem('util', s.util),
+            gpu_value_problem('tensor_active', s.tensor_active),
+            gpu_value_problem('fp64_active', s.fp64_active),
+            gpu_value_problem('sm_active', s.sm_active),
+            gpu_value_problem('power_w', s.power_w),
+            gpu_value_problem('energy_j', s.energy_j),
+            gpu_value_problem('temp_c', s.temp_c),
+            gpu_value_problem('sm_clock_mhz', s.sm_clock_mhz),
+            gpu_value_problem('xid', s.xid),
+            CASE WHEN s.dup_rank > 1 THEN 'duplicate of line ' || s.first_line || ' (same GPU and timestamp)' END)
     END AS reason
 FROM s LEFT JOIN gpus g USING (gpu_uuid)

@@ -1,5 +1,6 @@
 -- title: Validate staged facility-meter samples
 -- returns: every staged row plus series (meter name) and reason (NULL = accepted)
+-- uses: meter_value_problem (queries/definitions/030_value_limits.sql)
 WITH s AS (
     SELECT *,
            row_number() OVER (PARTITION BY meter_id, ts ORDER BY line) AS dup_rank,
@@ -16,8 +17,9 @@ SELECT s.*, s.meter_id AS series,
         WHEN m.meter_id IS NULL
             THEN 'unknown meter ' || s.meter_id || ': not in the meters inventory (its kind decides which KPI it feeds)'
         WHEN s.power_kw IS NULL AND s.energy_kwh IS NULL THEN 'no meter values'
-        WHEN s.power_kw < 0 THEN 'negative power ' || s.power_kw || ' kW'
-        WHEN s.energy_kwh < 0 THEN 'negative energy counter ' || s.energy_kwh || ' kWh'
-        WHEN s.dup_rank > 1 THEN 'duplicate of line ' || s.first_line || ' (same meter and timestamp)'
+        ELSE coalesce(
+            meter_value_problem('power_kw', s.power_kw),
+            meter_value_problem('energy_kwh', s.energy_kwh),
+            CASE WHEN s.dup_rank > 1 THEN 'duplicate of line ' || s.first_line || ' (same meter and timestamp)' END)
     END AS reason
 FROM s LEFT JOIN meters m ON m.meter_name = s.meter_id

@@ -32,6 +32,8 @@ CREATE TABLE IF NOT EXISTS gpu_hourly (
     energy_j        DOUBLE,                -- energy-counter increases attributed to samples in the hour, J
     energy_n        INTEGER,               -- such increases (samples whose previous sample is ≤ 1 h back)
     energy_resets   INTEGER,               -- decreases of the counter (restarts)
+    power_energy_j  DOUBLE,                -- intervals without the counter at both ends: power integrated
+    power_energy_n  INTEGER,               --   (trapezoid, intervals of at most an hour), J, and how many
     first_ts        TIMESTAMP,
     last_ts         TIMESTAMP
 );
@@ -83,8 +85,10 @@ CREATE TABLE IF NOT EXISTS gpu_xid_events (
 CREATE TABLE IF NOT EXISTS link_5m (
     bucket          TIMESTAMP NOT NULL,
     link_id         INTEGER NOT NULL,
-    intervals       INTEGER NOT NULL,      -- sample-to-sample intervals ending in the bucket
+    intervals       INTEGER NOT NULL,      -- sample-to-sample intervals ending in the bucket with a counter at both ends
     seconds         DOUBLE,                -- their total length, s
+    rx_seconds      DOUBLE,                -- length of those with the received counter at both ends, s
+    tx_seconds      DOUBLE,                -- likewise transmitted
     rx_bytes        DOUBLE,
     tx_bytes        DOUBLE,
     peak_bps        DOUBLE,                -- busiest interval's rate, busier direction, bit/s
