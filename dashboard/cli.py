@@ -34,10 +34,11 @@ def cmd_ingest(args: argparse.Namespace) -> int:
     at = None
     if args.at:
         at = queries.coerce(args.at, "TIMESTAMP", "--at")
+    snapshot = queries.coerce(args.snapshot, "DATE", "--snapshot") if args.snapshot else None
     con = connect(args.db, wait_s=WRITE_WAIT_S)
     _progress_bar(con, not args.quiet)
     failed = 0
-    for report in load_paths(con, args.paths, kind=args.kind, at=at, force=args.force,
+    for report in load_paths(con, args.paths, kind=args.kind, at=at, snapshot=snapshot, force=args.force,
                              strict=args.strict, progress=None if args.quiet else _progress):
         print(report.summary(), flush=True)
         failed += report.status == "failed"
@@ -139,10 +140,12 @@ def build_parser() -> argparse.ArgumentParser:
                    help=f"DuckDB file (default from config / AIFD_DB: {settings.db_path})")
     sub = p.add_subparsers(dest="cmd", required=True)
 
-    s = sub.add_parser("ingest", help="load CSV, Parquet or OpenMetrics files (or folders of them)")
+    s = sub.add_parser("ingest", help="load CSV, Parquet, OpenMetrics, YAML or CycloneDX files (or folders of them)")
     s.add_argument("paths", nargs="+")
     s.add_argument("--kind", help="force the record kind (gpu_samples, links, vendors, ...)")
     s.add_argument("--at", help="sample time for scrapes without timestamps (ISO 8601, UTC)")
+    s.add_argument("--snapshot", help="snapshot date for SBOMs without metadata.timestamp (ISO date; "
+                                      "else the file's modification date)")
     s.add_argument("--force", action="store_true", help="re-check a file already loaded")
     s.add_argument("--strict", action="store_true", help="store nothing from a file with any rejected row")
     s.add_argument("--quiet", action="store_true", help="no progress lines")

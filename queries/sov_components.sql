@@ -1,10 +1,10 @@
 -- title: Stack components with their jurisdictions (drill-down)
--- returns: one row per component in the stack as of the snapshot: layer (label), layer_code, component_id, name, vendor_id, vendor, hq_country, ultimate_parent, control_country (ISO 3166-1 alpha-2), us_controlled, us_headquartered (booleans), quantity, spend_eur (EUR per year), criticality (1..5), open_source, export_controlled, licence_server, cloud_connection (booleans), alternative, alternative_vendor_id, alternative_open_source (boolean), alternative_spend_eur (EUR per year), switch_cost_eur (EUR), hard_lockin, kill_switch (booleans), recorded_on (date of the record in force), source, notes, vendor_valid_from (date the vendor's ownership record used here holds from; 1900-01-01: since always)
+-- returns: one row per component in the stack as of the snapshot: layer (label), layer_code, component_id, name, vendor_id, vendor, hq_country, ultimate_parent, control_country (ISO 3166-1 alpha-2), us_controlled, us_headquartered, jurisdiction_unknown (booleans; unknown: ultimate parent's country ZZ), quantity, spend_eur (EUR per year), criticality (1..5), open_source, export_controlled, licence_server, cloud_connection (booleans), alternative, alternative_vendor_id, alternative_open_source (boolean), alternative_spend_eur (EUR per year), switch_cost_eur (EUR), hard_lockin, kill_switch (booleans), recorded_on (date of the record in force), source, notes, vendor_valid_from (date the vendor's ownership record used here holds from; 1900-01-01: since always)
 -- formula: vendor, hq_country, ultimate_parent and control_country are the vendor's ownership version valid at the snapshot date (the latest valid_from on or before it)
 -- param: snapshot DATE = NULL: the stack as of this date; NULL: the latest snapshot
 -- param: layer VARCHAR = NULL: only this layer (code, e.g. networking); NULL: all
 SELECT layer_label AS layer, layer AS layer_code, component_id, name, vendor_id, vendor, hq_country, ultimate_parent, control_country,
-       us_parent AS us_controlled, us_hq AS us_headquartered, quantity, spend_eur, criticality,
+       us_parent AS us_controlled, us_hq AS us_headquartered, control_country = 'ZZ' AS jurisdiction_unknown, quantity, spend_eur, criticality,
        open_source, export_controlled, licence_server, cloud_connection, alternative,
        alternative_vendor_id, alternative_open_source, alternative_spend_eur, switch_cost_eur,
        us_parent AND NOT open_source AND alternative IS NULL AS hard_lockin,

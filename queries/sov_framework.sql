@@ -1,5 +1,5 @@
 -- title: EU Cloud Sovereignty Framework rating: SEAL level per objective, weighted score
--- returns: one row per objective SOV-1..SOV-8: objective, title, weight (ratio, the framework's), indicator (name), indicator_value (ratio 0..1; NULL for assessed objectives), seal_level (0..4), seal_label, thresholds (indicator values for SEAL 1/2/3/4), min_seal (0..4, the tender gate), gate_met (boolean), weighted_score (weight × level / 4, ratio), components_in_scope (count), shortfall (count of in-scope components holding the indicator down), evidence_components (up to 6 of them, most critical first), criteria, evidence, assumption (text from the rubric), framework_score (ratio 0..1: sum of weighted_score), all_gates_met (boolean)
+-- returns: one row per objective SOV-1..SOV-8: objective, title, weight (ratio, the framework's), indicator (name), indicator_value (ratio 0..1; NULL for assessed objectives), seal_level (0..4), seal_label, thresholds (indicator values for SEAL 1/2/3/4), min_seal (0..4, the tender gate), gate_met (boolean), weighted_score (weight × level / 4, ratio), components_in_scope (count), shortfall (count of in-scope components holding the indicator down), unknown_in_scope (count of in-scope components whose jurisdiction is unknown: ultimate parent's country ZZ; they never count as EU), unknown_share (ratio 0..1: their criticality-weighted share of the scope; NULL for assessed and energy objectives), evidence_components (up to 6 of them, most critical first), criteria, evidence, assumption (text from the rubric), framework_score (ratio 0..1: sum of weighted_score), all_gates_met (boolean)
 -- param: rubric VARCHAR: path of the rubric CSV (settings: [sovereignty] rubric or AIFD_RUBRIC; default queries/reference/sovereignty_rubric.csv, passed as an absolute path by the pages and `aifd query`)
 -- param: snapshot DATE = NULL: the stack as of this date; NULL: the latest snapshot
 -- formula: indicator = Σ w·[component meets the objective's test] / Σ w over the components in the objective's layers (w = criticality); SEAL level = number of the rubric's thresholds the indicator reaches (assessed objectives: the rubric's level); framework score = Σ weight · level / 4
@@ -44,6 +44,8 @@ ind AS (
            count(*) AS components_in_scope,
            sum(criticality) FILTER (WHERE meets) / nullif(sum(criticality), 0) AS share,
            count(*) FILTER (WHERE NOT meets) AS shortfall,
+           count(*) FILTER (WHERE control_country = 'ZZ') AS unknown_in_scope,
+           coalesce(sum(criticality) FILTER (WHERE control_country = 'ZZ'), 0) / nullif(sum(criticality), 0) AS unknown_share,
            array_to_string(list(name || ' (' || vendor || ', ' || control_country || ')'
                                 ORDER BY criticality DESC, spend_eur DESC, component_id)
                                FILTER (WHERE NOT meets)[1:6], '; ') AS evidence_components
@@ -54,6 +56,9 @@ rated AS (
     SELECT r.*, coalesce(i.components_in_scope, 0) AS components_in_scope,
            CASE WHEN r.indicator = 'manual' THEN 0 ELSE coalesce(i.shortfall, 0) END AS shortfall,
            i.evidence_components,
+           CASE WHEN r.indicator IN ('manual', 'renewable_share') THEN 0 ELSE coalesce(i.unknown_in_scope, 0) END
+               AS unknown_in_scope,
+           CASE WHEN r.indicator NOT IN ('manual', 'renewable_share') THEN i.unknown_share END AS unknown_share,
            CASE r.indicator WHEN 'manual' THEN NULL
                             WHEN 'renewable_share' THEN (SELECT renewable_share FROM energy)
                             ELSE i.share END AS indicator_value
@@ -77,7 +82,7 @@ SELECT l.objective, l.title, l.weight, l.indicator, l.indicator_value, l.seal_le
             ELSE printf('%.2f / %.2f / %.2f / %.2f', l.seal1, l.seal2, l.seal3, l.seal4) END AS thresholds,
        l.min_seal, l.seal_level >= l.min_seal AS gate_met,
        l.weight * l.seal_level / 4.0 AS weighted_score,
-       l.components_in_scope, l.shortfall, l.evidence_components, l.criteria, l.evidence, l.assumption,
+       l.components_in_scope, l.shortfall, l.unknown_in_scope, l.unknown_share, l.evidence_components, l.criteria, l.evidence, l.assumption,
        sum(l.weight * l.seal_level / 4.0) OVER () AS framework_score,
        bool_and(l.seal_level >= l.min_seal) OVER () AS all_gates_met,
        CASE WHEN abs(sum(l.weight) OVER () - 1.0) > 1e-6

@@ -1,7 +1,7 @@
 -- title: US dependency per stack layer
--- returns: one row per layer (all layers, bottom of the stack first): layer, label, components (count), spend_eur (EUR per year), criticality (sum of weights), us_share_count, us_share_spend, us_share_critical (ratios 0..1 within the layer, US-controlled by ultimate parent), us_share_critical_hq (ratio 0..1, US-headquartered), hard_lockin_share, kill_switch_share (ratios 0..1 within the layer, criticality-weighted), us_critical_of_stack (ratio 0..1: the layer's US-controlled criticality over the whole stack's, so the layers add up to the headline us_share_critical)
+-- returns: one row per layer (all layers, bottom of the stack first): layer, label, components (count), spend_eur (EUR per year), criticality (sum of weights), us_share_count, us_share_spend, us_share_critical (ratios 0..1 within the layer, US-controlled by ultimate parent), us_share_critical_hq (ratio 0..1, US-headquartered), hard_lockin_share, kill_switch_share (ratios 0..1 within the layer, criticality-weighted), us_critical_of_stack (ratio 0..1: the layer's US-controlled criticality over the whole stack's, so the layers add up to the headline us_share_critical), unknown_share_count, unknown_share_spend, unknown_share_critical (ratios 0..1 within the layer, jurisdiction unknown: ultimate parent's country ZZ), unknown_critical_of_stack (ratio 0..1, adds up to the headline unknown_share_critical); spend shares are NULL (no data) for a layer without spend recorded
 -- param: snapshot DATE = NULL: the stack as of this date; NULL: the latest snapshot
--- formula: per layer L: us_share_critical = Σ_L criticality·[US] / Σ_L criticality; us_critical_of_stack = Σ_L criticality·[US] / Σ_all criticality
+-- formula: per layer L: us_share_critical = Σ_L criticality·[US] / Σ_L criticality; us_critical_of_stack = Σ_L criticality·[US] / Σ_all criticality; the unknown shares likewise with [ultimate parent's country unknown]
 WITH cur AS (SELECT max(as_of) AS d FROM sov_stack WHERE $snapshot IS NULL OR as_of <= $snapshot),
 s AS (SELECT * FROM sov_stack WHERE as_of = (SELECT d FROM cur)),
 total AS (SELECT sum(criticality) AS crit FROM s)
@@ -10,14 +10,20 @@ SELECT l.layer, l.label,
        coalesce(sum(s.spend_eur), 0) AS spend_eur,
        coalesce(sum(s.criticality), 0) AS criticality,
        coalesce(avg(s.us_parent::INTEGER), 0) AS us_share_count,
-       coalesce(sum(s.spend_eur) FILTER (WHERE s.us_parent) / nullif(sum(s.spend_eur), 0), 0) AS us_share_spend,
+       coalesce(sum(s.spend_eur) FILTER (WHERE s.us_parent), 0) / nullif(sum(s.spend_eur), 0) AS us_share_spend,
        coalesce(sum(s.criticality) FILTER (WHERE s.us_parent) / nullif(sum(s.criticality), 0), 0) AS us_share_critical,
        coalesce(sum(s.criticality) FILTER (WHERE s.us_hq) / nullif(sum(s.criticality), 0), 0) AS us_share_critical_hq,
        coalesce(sum(s.criticality) FILTER (WHERE s.us_parent AND NOT s.open_source AND s.alternative IS NULL)
            / nullif(sum(s.criticality), 0), 0) AS hard_lockin_share,
        coalesce(sum(s.criticality) FILTER (WHERE s.us_parent AND s.needs_vendor_service)
            / nullif(sum(s.criticality), 0), 0) AS kill_switch_share,
-       coalesce(sum(s.criticality) FILTER (WHERE s.us_parent) / nullif((SELECT crit FROM total), 0), 0) AS us_critical_of_stack
+       coalesce(sum(s.criticality) FILTER (WHERE s.us_parent) / nullif((SELECT crit FROM total), 0), 0) AS us_critical_of_stack,
+       coalesce(avg((s.control_country = 'ZZ')::INTEGER), 0) AS unknown_share_count,
+       coalesce(sum(s.spend_eur) FILTER (WHERE s.control_country = 'ZZ'), 0) / nullif(sum(s.spend_eur), 0) AS unknown_share_spend,
+       coalesce(sum(s.criticality) FILTER (WHERE s.control_country = 'ZZ') / nullif(sum(s.criticality), 0), 0)
+           AS unknown_share_critical,
+       coalesce(sum(s.criticality) FILTER (WHERE s.control_country = 'ZZ') / nullif((SELECT crit FROM total), 0), 0)
+           AS unknown_critical_of_stack
 FROM sov_layers l
 LEFT JOIN s ON s.layer = l.layer
 GROUP BY l.layer, l.label, l.ord

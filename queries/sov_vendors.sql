@@ -1,5 +1,5 @@
 -- title: Vendors by jurisdiction: headquarters and ultimate parent, as of the snapshot
--- returns: one row per stored vendor, the version of its ownership valid at the snapshot date: vendor_id, name, hq_country, hq_name, parent, control_country (ISO 3166-1 alpha-2 of the ultimate parent, the headquarters when independent), control_name, us_controlled, us_headquartered, eu_controlled (booleans), views_differ (true when the HQ and parent views disagree about the US), components (count in the stack as of the snapshot), spend_eur (EUR per year), criticality (sum of weights), valid_from (date this ownership record holds from; 1900-01-01: since always), valid_until (date the next recorded ownership takes over, exclusive; NULL: still current)
+-- returns: one row per stored vendor, the version of its ownership valid at the snapshot date: vendor_id, name, hq_country, hq_name, parent, control_country (ISO 3166-1 alpha-2 of the ultimate parent, the headquarters when independent), control_name, us_controlled, us_headquartered, eu_controlled, jurisdiction_unknown (booleans; unknown: ultimate parent's country ZZ), views_differ (true when the HQ and parent views disagree about the US), components (count in the stack as of the snapshot), spend_eur (EUR per year), criticality (sum of weights), valid_from (date this ownership record holds from; 1900-01-01: since always), valid_until (date the next recorded ownership takes over, exclusive; NULL: still current)
 -- param: snapshot DATE = NULL: the stack as of this date; NULL: the latest snapshot
 -- formula: vendor version at date D = the one with the latest valid_from on or before D (a vendor first recorded after D: its first version); D = the snapshot shown (its latest snapshot on or before $snapshot), or $snapshot itself when no components are stored, or the latest recorded version when neither is given
 WITH cur AS (SELECT max(as_of) AS d FROM sov_stack WHERE $snapshot IS NULL OR as_of <= $snapshot),
@@ -14,6 +14,7 @@ SELECT v.vendor_id, v.name, v.hq_country, h.name AS hq_name, v.parent,
        coalesce(v.parent_country, v.hq_country) = 'US' AS us_controlled,
        v.hq_country = 'US' AS us_headquartered,
        coalesce(c.eu, false) AS eu_controlled,
+       coalesce(v.parent_country, v.hq_country) = 'ZZ' AS jurisdiction_unknown,
        (coalesce(v.parent_country, v.hq_country) = 'US') <> (v.hq_country = 'US') AS views_differ,
        count(s.component_id) AS components,
        coalesce(sum(s.spend_eur), 0) AS spend_eur,

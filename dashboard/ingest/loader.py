@@ -9,7 +9,7 @@ from __future__ import annotations
 import hashlib
 import time
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import date, datetime, timezone
 from pathlib import Path
 from typing import Callable, Iterable, Iterator
 
@@ -189,8 +189,12 @@ def _log(con: duckdb.DuckDBPyConnection, r: LoadReport, started: datetime, kinds
 
 def load_path(con: duckdb.DuckDBPyConnection, path: str | Path, *, kind: str | None = None,
               at: datetime | None = None, force: bool = False, strict: bool = False,
-              progress: Progress | None = None) -> LoadReport:
-    """Load one file. Never raises for bad input: the report says what happened."""
+              progress: Progress | None = None, snapshot: date | None = None) -> LoadReport:
+    """Load one file. Never raises for bad input: the report says what happened.
+
+    ``at``: sample time for a scrape without timestamps; ``snapshot``: snapshot date for an SBOM
+    without metadata.timestamp.
+    """
     path = Path(path)
     report = LoadReport(str(path))
     started, t0 = _now(), time.perf_counter()
@@ -211,7 +215,8 @@ def load_path(con: duckdb.DuckDBPyConnection, path: str | Path, *, kind: str | N
     con.begin()
     try:
         reader = _readers(report.format)
-        extra = {"at": at} if report.format == "openmetrics" else {}
+        extra = ({"at": at} if report.format == "openmetrics" else
+                 {"snapshot": snapshot} if report.format == "cyclonedx" else {})
         for staged in reader(con, path, kind, progress=progress, **extra):
             report.domains.append(apply_staged(con, staged, report.load_id, str(path)))
         rejected = report.total("rejected")
