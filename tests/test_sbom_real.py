@@ -287,3 +287,30 @@ def test_registry_vendors_already_stored_keep_their_records(sample_copy):
                          ).fetchall() == [(0,)]
     finally:
         c.close()
+
+
+@pytest.mark.parametrize("page", ["sovereignty.py", "overview.py"])
+def test_pages_render_a_store_holding_only_an_sbom(db_path, monkeypatch, page):
+    """No spend anywhere (spend shares NULL) and some unknown jurisdiction: the pages say n/a and
+    show the unknown share instead of failing."""
+    from streamlit.testing.v1 import AppTest
+
+    from dashboard.config import REPO_ROOT
+    from dashboard.store import connect
+
+    c = connect(db_path)
+    try:
+        _load(c, "syft-image-1.7.cdx.json")
+    finally:
+        c.close()
+    monkeypatch.setenv("AIFD_DB", str(db_path))
+    at = AppTest.from_file(str(REPO_ROOT / "dashboard" / "views" / page), default_timeout=60)
+    at.run()
+    assert not at.exception, at.exception
+    metrics = {m.label: m.value for m in at.metric}
+    if page == "sovereignty.py":
+        assert metrics["Jurisdiction unknown"] == "9 %"  # 1 of 11, all w = 3
+        assert metrics["US share (spend)"] == "n/a" and metrics["US HQ only (spend)"] == "n/a"
+        assert metrics["US share (criticality)"] == "55 %"  # 6 of 11
+    else:
+        assert metrics["US-controlled, by spend"] == "n/a"

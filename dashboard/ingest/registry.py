@@ -65,11 +65,12 @@ VENDOR_REGISTRY = Domain(
 )
 
 # Legal forms dropped from the end of a name (after dots are removed and other punctuation is
-# a space): "S.A." -> "sa", "GmbH & Co. KG" -> "gmbh co kg", "A/S" -> "as".
+# a space): "S.A." -> "sa", "GmbH & Co. KG" -> "gmbh co kg", "A/S" -> "as", "spol. s r.o." ->
+# "spol s ro".
 LEGAL_FORMS = frozenset("""
     inc incorporated corp corporation co company ltd limited llc lc plc gmbh mbh ag kgaa kg se sa sas
     sasu sarl spa srl bv nv oy oyj ab publ asa as aps kk pbc lp llp pte pty sro spol aisbl ev ug sl
-    bhd sdn cv ohg
+    bhd sdn cv ohg ro s
 """.split())
 _EMAIL = re.compile(r"<[^>]*>|\S+@\S+")
 _PARENS = re.compile(r"\([^)]*\)|\[[^\]]*\]")

@@ -213,8 +213,9 @@ def _children(node: yaml.Node) -> list[yaml.Node]:
 
 
 def _load_yaml(path: Path, text: str) -> tuple[Any, yaml.Node | None]:
-    loader = _TextLoader(text)
+    loader = None
     try:
+        loader = _TextLoader(text)  # the reader checks the characters here already
         node = loader.get_single_node()
         if node is not None:
             size = _expanded_size(node)
@@ -229,7 +230,8 @@ def _load_yaml(path: Path, text: str) -> tuple[Any, yaml.Node | None]:
     except RecursionError:
         raise FileError(f"{path}: YAML nested too deeply to read") from None
     finally:
-        loader.dispose()
+        if loader is not None:
+            loader.dispose()
 
 
 def _sequence_lines(node: yaml.Node, key: str) -> list[int]:

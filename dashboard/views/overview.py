@@ -99,10 +99,12 @@ else:
     ui.metric(c1, "US-controlled, criticality-weighted", ui.fmt(v["us_share_critical"] * 100, "%"), sov,
               help="Share of the stack whose vendor's ultimate parent is under US jurisdiction, "
                    "weighted by criticality.", delta=delta)
-    ui.metric(c2, "US-controlled, by spend", ui.fmt(v["us_share_spend"] * 100, "%"), sov,
-              delta=f"{v['us_share_spend_hq'] * 100:.0f} % by headquarters only")
+    spend, spend_hq = v["us_share_spend"], v["us_share_spend_hq"]  # NULL: no spend recorded
+    ui.metric(c2, "US-controlled, by spend", ui.fmt(None if pd.isna(spend) else spend * 100, "%"), sov,
+              delta=None if pd.isna(spend_hq) else f"{spend_hq * 100:.0f} % by headquarters only")
     ui.metric(c3, "Hard lock-in", ui.fmt(v["hard_lockin_share"] * 100, "%"), sov,
               help="Share with no EU or open alternative.")
     ui.metric(c4, "Kill switch", ui.fmt(v["kill_switch_share"] * 100, "%"), sov,
               help="Share that would stop working if a US vendor cut licence servers or cloud access.")
-    ui.provenance(sov, f"snapshot {v['snapshot_date']:%Y-%m-%d}, {int(v['components'])} components")
+    ui.provenance(sov, f"snapshot {v['snapshot_date']:%Y-%m-%d}, {int(v['components'])} components; jurisdiction "
+                       f"unknown for {ui.pct(v['unknown_share_critical'], 0)} (criticality-weighted)")

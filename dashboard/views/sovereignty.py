@@ -44,7 +44,7 @@ head = ui.run("sov_headline", snapshot=snapshot)
 h = head.frame.iloc[0]  # sov_snapshots found records, so there is a row
 prev = "" if pd.isna(h.prev_snapshot_date) else f" vs {pd.Timestamp(h.prev_snapshot_date):%Y-%m-%d}"
 delta_pp = None if pd.isna(h.prev_snapshot_date) else 100 * (h.us_share_critical - h.us_share_critical_prev)
-cols = st.columns(3) + st.columns(3)
+cols = st.columns(4) + st.columns(3)
 ui.metric(cols[0], "US share (criticality)", ui.pct(h.us_share_critical, 0), head,
           help="US-controlled, criticality-weighted: Σ criticality·[ultimate parent in US] / Σ criticality"
                + (f"; change{prev}" if prev else ""),
@@ -53,12 +53,16 @@ ui.metric(cols[1], "US share (spend)", ui.pct(h.us_share_spend, 0), head,
           help="US-controlled, by spend: Σ annual spend·[ultimate parent in US] / Σ annual spend")
 ui.metric(cols[2], "US share (count)", ui.pct(h.us_share_count, 0), head,
           help="US-controlled, by count: components with a US ultimate parent / components")
-ui.metric(cols[3], "US HQ only (spend)", ui.pct(h.us_share_spend_hq, 0), head,
+ui.metric(cols[3], "Jurisdiction unknown", ui.pct(h.unknown_share_critical, 0), head,
+          help="Criticality-weighted share whose vendor's jurisdiction could not be resolved (country ZZ: "
+               "no supplier or country in the BOM and not in the vendor registry); by count "
+               + ui.pct(h.unknown_share_count, 0) + ". Never counted as US or as EU.")
+ui.metric(cols[4], "US HQ only (spend)", ui.pct(h.us_share_spend_hq, 0), head,
           help="HQ view: Σ spend·[headquarters in US] / Σ spend. Subsidiaries in Israel or the EU of US "
                "parents drop out here, but stay exposed to US law (CLOUD Act, FISA 702).")
-ui.metric(cols[4], "Hard lock-in", ui.pct(h.hard_lockin_share, 0), head,
+ui.metric(cols[5], "Hard lock-in", ui.pct(h.hard_lockin_share, 0), head,
           help="Σ criticality·[US-controlled, not open source, no EU or open alternative] / Σ criticality")
-ui.metric(cols[5], "Kill switch", ui.pct(h.kill_switch_share, 0), head,
+ui.metric(cols[6], "Kill switch", ui.pct(h.kill_switch_share, 0), head,
           help="Σ criticality·[US-controlled and needs the vendor's licence server or cloud connection] / Σ criticality")
 st.caption(
     f"Stack as of **{pd.Timestamp(h.snapshot_date):%Y-%m-%d}**, {int(h.components)} components"
@@ -66,7 +70,8 @@ st.caption(
     "**Formulas** (w = criticality 1..5; US = ultimate parent in the US): by count N(US)/N · by spend "
     "Σ spend·[US]/Σ spend · criticality-weighted Σ w·[US]/Σ w · HQ view uses the headquarters country "
     "instead · hard lock-in Σ w·[US ∧ ¬open source ∧ no EU/open alternative]/Σ w · kill switch "
-    "Σ w·[US ∧ (licence server ∨ cloud connection)]/Σ w.")
+    "Σ w·[US ∧ (licence server ∨ cloud connection)]/Σ w · jurisdiction unknown Σ w·[ZZ]/Σ w. "
+    "Spend shares are n/a when no spend is recorded.")
 ui.provenance(head)
 
 # --- per layer and trend ------------------------------------------------------------------
@@ -97,8 +102,9 @@ with right:
     tf = trend.frame.rename(columns={
         "us_share_critical": "US (criticality)", "us_share_critical_hq": "US HQ (criticality)",
         "us_share_spend": "US (spend)", "hard_lockin_share": "Hard lock-in",
-        "kill_switch_share": "Kill switch"})
-    series = ["US (criticality)", "US HQ (criticality)", "US (spend)", "Hard lock-in", "Kill switch"]
+        "kill_switch_share": "Kill switch", "unknown_share_critical": "Unknown (criticality)"})
+    series = ["US (criticality)", "US HQ (criticality)", "US (spend)", "Hard lock-in", "Kill switch",
+              "Unknown (criticality)"]
     tl = tf.melt(id_vars=["snapshot_date"], value_vars=series, var_name="score", value_name="share")
     tchart = alt.Chart(tl).mark_line(point=True).encode(
         x=alt.X("snapshot_date:T", title="snapshot date", axis=alt.Axis(format="%Y-%m-%d")),
