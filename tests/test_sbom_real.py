@@ -314,3 +314,26 @@ def test_pages_render_a_store_holding_only_an_sbom(db_path, monkeypatch, page):
         assert metrics["US share (criticality)"] == "55 %"  # 6 of 11
     else:
         assert metrics["US-controlled, by spend"] == "n/a"
+
+
+def test_cli_snapshot_option_and_headline(tmp_path):
+    """`aifd ingest --snapshot` dates an undated BOM; `aifd query sov_headline` shows the shares."""
+    import subprocess
+    import sys
+
+    db = str(tmp_path / "cli.duckdb")
+
+    def aifd(*args: str) -> subprocess.CompletedProcess:
+        return subprocess.run([sys.executable, "-m", "dashboard.cli", "--db", db, *args], capture_output=True, text=True)
+
+    bad = aifd("ingest", "--snapshot", "2026-13-01", str(FIXTURES / "cyclonedx-npm-1.4.cdx.json"))
+    assert bad.returncode == 2 and "--snapshot" in bad.stderr
+    out = aifd("ingest", "--snapshot", "2026-08-01", str(FIXTURES / "cyclonedx-npm-1.4.cdx.json"))
+    assert out.returncode == 0, out.stdout + out.stderr
+    assert "snapshot date 2026-08-01 from --snapshot" in out.stdout
+    q = aifd("query", "sov_headline", "--format", "json")
+    assert q.returncode == 0, q.stderr
+    h = json.loads(q.stdout)[0]
+    assert h["snapshot_date"].startswith("2026-08-01") and h["components"] == 8
+    assert h["us_share_count"] == pytest.approx(6 / 8) and h["unknown_share_count"] == pytest.approx(2 / 8)
+    assert h["us_share_spend"] is None  # no spend recorded: no data, not 0
