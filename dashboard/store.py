@@ -133,6 +133,6 @@ def ensure_reference(con: duckdb.DuckDBPyConnection) -> None:
         report = load_path(con, REFERENCE_DIR / name, kind=table, force=True)
         if report.status != "ok":
             raise RuntimeError(f"shipped reference data did not load: {report.summary()}")
-    from .ingest.registry import ensure_vendor_registry
+    from .ingest.vendor_registry import ensure_vendor_registry
 
     ensure_vendor_registry(con)  # the vendor registry loads the same way, from its own function

@@ -10,7 +10,7 @@ import pytest
 
 from dashboard import queries
 from dashboard.ingest import load_path
-from dashboard.ingest.registry import REGISTRY_CSV, Resolver, ensure_vendor_registry, normalise, purl_key
+from dashboard.ingest.vendor_registry import REGISTRY_CSV, Resolver, ensure_vendor_registry, normalise, purl_key
 
 HEADER = "vendor_id,name,aliases,hq_country,parent,parent_country,category,purl_namespaces,source,as_of,notes\n"
 

@@ -11,7 +11,7 @@ Each component (nested ones included, depth first) becomes a ``components`` reco
 - **vendor** (see docs/vendor_registry.md): the property ``aifd:vendor_id`` if given; else the
   first of ``supplier``, ``manufacturer`` (1.6+), ``manufacture``, ``publisher``, ``authors``
   (1.6+), ``author``, the package URL and, for an operating system, its name that resolves,
-  through ``registry.Resolver``, to a stored vendor or a vendor-registry entry. A supplier or
+  through ``vendor_registry.Resolver``, to a stored vendor or a vendor-registry entry. A supplier or
   manufacturer that resolves to nothing but gives ``address.country`` is registered with that
   country (parent from the properties ``aifd:vendor_parent`` and ``aifd:vendor_parent_country``);
   one with neither is registered with jurisdiction unknown (``ZZ``). A registry match whose
@@ -54,7 +54,7 @@ import duckdb
 from .. import queries
 from . import files
 from .files import Staged
-from .registry import UNKNOWN, Entry, Resolver, purl_key, slug
+from .vendor_registry import UNKNOWN, Entry, Resolver, purl_key, slug
 from .staging import FileError, detect
 from .vendors import COMPONENTS, VENDORS, register_rows
 

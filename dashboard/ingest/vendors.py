@@ -40,7 +40,7 @@ import yaml
 from . import files
 from .domains import Column, Domain, register
 from .files import Staged
-from .registry import VENDOR_REGISTRY
+from .vendor_registry import VENDOR_REGISTRY
 from .staging import FileError, detect
 
 VENDORS = Domain(

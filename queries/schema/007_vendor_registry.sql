@@ -1,8 +1,8 @@
--- Migration 006: the vendor registry and the "unknown" jurisdiction.
+-- Migration 007: the vendor registry and the "unknown" jurisdiction.
 -- vendor_registry holds sourced facts about vendors an AI factory's stack really has (name and
 -- aliases, headquarters, ultimate parent and its country, the package namespaces they publish
 -- under, source and as-of date). SBOM suppliers, manufacturers, authors, publishers and package
--- URLs are resolved against it (dashboard/ingest/registry.py). It is filled from
+-- URLs are resolved against it (dashboard/ingest/vendor_registry.py). It is filled from
 -- queries/reference/vendor_registry.csv through the ingest log; a user revises it by ingesting a
 -- CSV with the same columns. See docs/vendor_registry.md.
 --

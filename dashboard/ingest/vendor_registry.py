@@ -38,7 +38,7 @@ from ..config import QUERIES_DIR
 from .domains import Column, Domain
 
 REGISTRY_CSV = QUERIES_DIR / "reference" / "vendor_registry.csv"
-UNKNOWN = "ZZ"  # the jurisdiction "unknown" (migration 006)
+UNKNOWN = "ZZ"  # the jurisdiction "unknown" (migration 007)
 
 VENDOR_REGISTRY = Domain(
     "vendor_registry",
