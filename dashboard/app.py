@@ -1,23 +1,20 @@
-"""Streamlit entry point: ``streamlit run dashboard/app.py`` (or ``aifd serve``)."""
-from pathlib import Path
+"""Streamlit entry point: ``aifd serve`` (``streamlit run dashboard/app.py -- --db PATH``).
+
+The settings are read here, once per run (configuration, then ``--db``), and handed to the pages
+through ``ui.configure``; the pages and their figures come from ``pages.PAGES``.
+"""
+import sys
 
 import streamlit as st
 
-HERE = Path(__file__).parent / "views"  # not pages/: Streamlit would also serve those as bare scripts
+from dashboard import ui
+from dashboard.pages import PAGES
 
 st.set_page_config(page_title="AI Factory dashboard", page_icon=":material/bolt:", layout="wide")
+ui.configure(ui.settings_from_argv(sys.argv))
 
-pages = {
-    "Executives": [
-        st.Page(HERE / "overview.py", title="Overview", icon=":material/dashboard:", default=True),
-        st.Page(HERE / "sovereignty.py", title="Sovereignty", icon=":material/flag:", url_path="sovereignty"),
-    ],
-    "Operators": [
-        st.Page(HERE / "performance.py", title="Performance", icon=":material/speed:", url_path="performance"),
-        st.Page(HERE / "operations.py", title="Operations", icon=":material/build:", url_path="operations"),
-    ],
-    "Auditors": [
-        st.Page(HERE / "data.py", title="Data", icon=":material/database:", url_path="data"),
-    ],
-}
-st.navigation(pages).run()
+nav: dict[str, list] = {}
+for p in PAGES:
+    nav.setdefault(p.group, []).append(
+        st.Page(p.path, title=p.title, icon=p.icon, default=not p.key, **({"url_path": p.key} if p.key else {})))
+st.navigation(nav).run()

@@ -9,7 +9,7 @@ import duckdb
 
 from . import queries
 from .config import SAMPLE_DIR
-from .ingest import LoadReport, load_paths
+from .ingest import LoadReport, ensure_reference, load_paths
 
 
 def scrape_time(folder: Path):
@@ -23,4 +23,5 @@ def scrape_time(folder: Path):
 
 def load_sample(con: duckdb.DuckDBPyConnection, folder: Path = SAMPLE_DIR,
                 progress: Callable[[str], None] | None = None) -> Iterator[LoadReport]:
+    ensure_reference(con)
     yield from load_paths(con, [folder], progress=progress, at=scrape_time(folder))

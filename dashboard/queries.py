@@ -7,26 +7,30 @@ Each file starts with a header of ``-- key: value`` comment lines::
     -- param: start TIMESTAMP: start of the range, UTC, inclusive
     -- param: end TIMESTAMP: end of the range, UTC, exclusive
     -- param: bucket_minutes INTEGER = 15: bucket width
+    -- column: bucket UTC: bucket start
+    -- column: util_pct %: GPU_UTIL, busy — mean DCGM_FI_DEV_GPU_UTIL: a kernel was running
 
 Parameters are written ``$name`` in the SQL and bound by DuckDB, never formatted into the text.
+A figure query (a file directly in ``queries/``) declares every column it returns, in order, with
+its unit from ``units.UNITS``; the label is the text before `` — ``, the rest explains it.
+``figures.run`` checks the returned frame against the declaration.
 """
 from __future__ import annotations
 
 import re
-import time
 from dataclasses import dataclass, field
-from datetime import datetime
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-import duckdb
 import pandas as pd
 
+from . import units
 from .config import QUERIES_DIR
 
 _HEADER = re.compile(r"^--\s*(\w+):\s*(.*)$")
 _PARAM = re.compile(r"^\$?(\w+)\s+(\w+)(?:\s*=\s*([^:]+?))?\s*(?::\s*(.*))?$")
+_COLUMN = re.compile(r"^(\w+)\s+(\S+)\s*:\s*(.+)$")
 _USED = re.compile(r"\$([a-zA-Z_]\w*)")
 _TYPES = {"TIMESTAMP", "INTEGER", "DOUBLE", "VARCHAR", "BOOLEAN", "DATE"}
 
@@ -44,6 +48,18 @@ class Param:
 
 
 @dataclass(frozen=True)
+class Column:
+    name: str
+    unit: str
+    label: str
+    doc: str
+
+    @property
+    def help(self) -> str:
+        return self.doc or self.label
+
+
+@dataclass(frozen=True)
 class Query:
     name: str
     path: Path
@@ -51,7 +67,26 @@ class Query:
     title: str
     returns: str
     params: tuple[Param, ...]
+    columns: tuple[Column, ...] = ()
     meta: dict[str, str] = field(default_factory=dict)
+
+    def column(self, name: str) -> Column:
+        for c in self.columns:
+            if c.name == name:
+                return c
+        raise QueryError(f"query {self.name} declares no column {name!r}")
+
+    def check_columns(self, returned: list[str]) -> None:
+        """The frame's columns must be the declared ones, in the declared order."""
+        declared = [c.name for c in self.columns]
+        if list(returned) != declared:
+            extra = [c for c in returned if c not in declared]
+            lacking = [c for c in declared if c not in returned]
+            raise QueryError(
+                f"{self.path}: returned columns differ from the header's `-- column:` lines"
+                + (f"; undeclared: {', '.join(extra)}" if extra else "")
+                + (f"; declared but not returned: {', '.join(lacking)}" if lacking else "")
+                + ("; same names, other order" if not extra and not lacking else ""))
 
     def bind(self, given: dict[str, Any]) -> dict[str, Any]:
         """The declared parameters with values coerced to their types; unknown keys are ignored."""
@@ -88,10 +123,12 @@ def coerce(value: Any, type_: str, where: str) -> Any:
         raise QueryError(f"{where}: {value!r} is not a valid {type_}: {e}") from None
 
 
-def parse(path: Path, name: str) -> Query:
+def parse(path: Path, name: str, figure: bool | None = None) -> Query:
+    """Read a query file's header; ``figure`` (default: no folder in the name) requires columns."""
     text = path.read_text()
     meta: dict[str, str] = {}
     params: list[Param] = []
+    columns: list[Column] = []
     for line in text.splitlines():
         if not line.startswith("--"):
             break
@@ -104,6 +141,16 @@ def parse(path: Path, name: str) -> Query:
             if not pm or pm.group(2).upper() not in _TYPES:
                 raise QueryError(f"{path}: bad param line {value!r}; write: name TYPE [= default]: doc")
             params.append(Param(pm.group(1), pm.group(2).upper(), pm.group(3), pm.group(4) or ""))
+        elif key == "column":
+            cm = _COLUMN.match(value)
+            if not cm:
+                raise QueryError(f"{path}: bad column line {value!r}; write: name UNIT: label — meaning")
+            try:
+                units.unit(cm.group(2))
+            except units.UnitError as e:
+                raise QueryError(f"{path}: column {cm.group(1)}: {e}") from None
+            label, _, doc = cm.group(3).partition(" — ")
+            columns.append(Column(cm.group(1), cm.group(2), label.strip(), doc.strip()))
         else:
             meta[key] = value
     body = "\n".join(l for l in text.splitlines() if not l.lstrip().startswith("--"))
@@ -115,7 +162,13 @@ def parse(path: Path, name: str) -> Query:
         )
     if "title" not in meta or "returns" not in meta:
         raise QueryError(f"{path}: header needs '-- title:' and '-- returns:' lines")
-    return Query(name, path, text, meta.pop("title"), meta.pop("returns"), tuple(params), meta)
+    if figure is None:
+        figure = "/" not in name
+    if figure and not columns:
+        raise QueryError(f"{path}: a figure query declares its columns, one `-- column: name UNIT: label` line each")
+    if len({c.name for c in columns}) != len(columns):
+        raise QueryError(f"{path}: a column is declared twice")
+    return Query(name, path, text, meta.pop("title"), meta.pop("returns"), tuple(params), tuple(columns), meta)
 
 
 @lru_cache(maxsize=None)
@@ -136,48 +189,3 @@ def load(name: str, root: Path = QUERIES_DIR) -> Query:
 def names(root: Path = QUERIES_DIR) -> list[str]:
     """The figure queries (top-level files; schema and ingest helpers live in sub-folders)."""
     return sorted(p.stem for p in root.glob("*.sql"))
-
-
-@dataclass
-class Result:
-    """A figure's frame with what made it: the query's name and the bound parameters."""
-
-    query: Query
-    params: dict[str, Any]
-    frame: pd.DataFrame
-    elapsed_ms: float
-
-    @property
-    def name(self) -> str:
-        return self.query.name
-
-    def provenance(self) -> str:
-        """One line naming the query and the data range, for captions and exports."""
-        parts = [f"query `{self.name}`"]
-        start, end = self.params.get("start"), self.params.get("end")
-        if isinstance(start, datetime) and isinstance(end, datetime):
-            parts.append(f"{start:%Y-%m-%d %H:%M} → {end:%Y-%m-%d %H:%M} UTC")
-        other = {k: v for k, v in self.params.items() if k not in ("start", "end")}
-        if other:
-            parts.append(", ".join(f"{k}={v}" for k, v in other.items()))
-        parts.append(f"{len(self.frame)} rows, {self.elapsed_ms:.0f} ms")
-        return " · ".join(parts)
-
-    def cli(self) -> str:
-        """The command that prints the same figure."""
-        args = " ".join(
-            f"--param {k}={v.isoformat() if isinstance(v, datetime) else v}"
-            for k, v in self.params.items()
-        )
-        return f"aifd query {self.name} {args}".strip()
-
-
-def run(con: duckdb.DuckDBPyConnection, name: str, **params: Any) -> Result:
-    q = load(name)
-    bound = q.bind(params)
-    t0 = time.perf_counter()
-    try:
-        frame = con.execute(q.sql, bound).df() if bound else con.execute(q.sql).df()
-    except duckdb.Error as e:
-        raise QueryError(f"query {name} failed: {e}") from e
-    return Result(q, bound, frame, (time.perf_counter() - t0) * 1000)

@@ -1,34 +1,73 @@
-"""What every page shares: the store connection, the time-range picker, figures with provenance.
+"""What every page shares: settings, the store, the time-range picker, figures with provenance.
 
-Pages call ``figure_query`` (or ``run``) for frames and draw them; the numbers come from named
-queries in ``queries/`` and each figure shows the query's name, data range and SQL.
+Pages call ``run`` for figures (the one cached wrapper over ``figures.run``) and draw them with
+``metric``, ``table`` and ``provenance``; labels and number formats come from each query's
+declared columns through ``units``, never from the page.
 """
 from __future__ import annotations
 
-import os
+import sys
 from contextlib import contextmanager
+from dataclasses import replace
 from datetime import datetime, timedelta
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any, Iterable, Iterator
 
 import altair as alt
 import duckdb
 import pandas as pd
 import streamlit as st
 
-from . import queries
-from .config import Settings, load_settings
-from .metrics.common import data_range, settings_params
-from .store import StoreBusy, connect
+from . import figures, queries, units
+from .config import QUERIES_DIR, Settings, load_settings
+from .figures import Figure
+from .pages import Page, page as page_of
+from .store import DEFINITIONS_DIR, StoreBusy, connect
+
+BUSY_WAIT_S = 20
+
+
+# ---------------------------------------------------------------- settings and the current page
+
+def settings_from_argv(argv: list[str]) -> Settings:
+    """The settings for this server: configuration, then ``--db`` from ``aifd serve``."""
+    s = load_settings()
+    if "--db" in argv[:-1]:
+        s = replace(s, db_path=Path(argv[argv.index("--db") + 1]), source=s.source + " + --db")
+    return s
+
+
+def configure(s: Settings) -> None:
+    """Called by the entry point (app.py) on every run, before the page runs."""
+    st.session_state["aifd_settings"] = s
 
 
 def settings() -> Settings:
-    return load_settings()
+    """The settings the entry point configured; a page run on its own (tests) reads them itself."""
+    s = st.session_state.get("aifd_settings")
+    if s is None:
+        s = settings_from_argv(sys.argv)
+        configure(s)
+    return s
 
 
 def db_path() -> Path:
-    return Path(os.environ.get("AIFD_DB") or settings().db_path)
+    return Path(settings().db_path)
 
+
+def start(script: str) -> Page:
+    """Mark the page this run draws (its declared figures are the ones ``run`` accepts)."""
+    p = page_of(script)
+    st.session_state["aifd_page"] = p.script
+    return p
+
+
+def _current_page() -> Page | None:
+    name = st.session_state.get("aifd_page")
+    return page_of(name) if name else None
+
+
+# ---------------------------------------------------------------- the store and figures
 
 def _fingerprint(path: Path) -> tuple[str, int, int]:
     """Changes whenever the database file does, so cached figures never outlive a load."""
@@ -41,7 +80,10 @@ def _fingerprint(path: Path) -> tuple[str, int, int]:
         return str(path), 0, 0
 
 
-BUSY_WAIT_S = 20
+def _sql_version(name: str) -> tuple[int, ...]:
+    """Changes when the query or any definition it may use is edited."""
+    files = [QUERIES_DIR / f"{name}.sql", *sorted(DEFINITIONS_DIR.glob("*.sql"))]
+    return tuple(f.stat().st_mtime_ns for f in files)
 
 
 @contextmanager
@@ -63,23 +105,30 @@ def db() -> Iterator[duckdb.DuckDBPyConnection]:
 
 
 @st.cache_data(show_spinner=False, max_entries=512)
-def _run_cached(name: str, params: tuple, fingerprint: tuple, sql_mtime: int) -> queries.Result:
+def _run_cached(name: str, _settings: Settings, settings_key: tuple, params: tuple, fingerprint: tuple,
+                sql_version: tuple) -> Figure:
     with db() as con:
-        return queries.run(con, name, **dict(params))
+        return figures.run(con, name, _settings, **dict(params))
 
 
-def run(name: str, **params: Any) -> queries.Result:
-    """Run a named query with the configured settings as defaults for its parameters."""
-    merged = {**settings_params(settings()), **params}
-    q = queries.load(name)
-    wanted = tuple(sorted((k, v) for k, v in merged.items() if any(p.name == k for p in q.params)))
-    return _run_cached(name, wanted, _fingerprint(db_path()), q.path.stat().st_mtime_ns)
+def run(name: str, **params: Any) -> Figure:
+    """A figure with the configured settings; cached until the store or the SQL changes."""
+    page = _current_page()
+    if page is not None and name not in page.all_figures:
+        raise queries.QueryError(f"{page.script} draws {name} but pages.py does not declare it for that page")
+    s = settings()
+    return _run_cached(name, s, _settings_key(s), tuple(sorted(params.items())), _fingerprint(db_path()),
+                       _sql_version(name))
+
+
+def _settings_key(s: Settings) -> tuple:
+    return tuple(sorted((k, str(v)) for k, v in figures.settings_params(s).items()))
 
 
 @st.cache_data(show_spinner=False)
 def _data_range(fingerprint: tuple) -> tuple[datetime, datetime]:
     with db() as con:
-        return data_range(con)
+        return figures.data_range(con)
 
 
 def require_data() -> None:
@@ -89,14 +138,17 @@ def require_data() -> None:
         st.stop()
 
 
+# ---------------------------------------------------------------- the range picker
+
 PRESETS = {"Whole range": None, "Last 24 h": timedelta(hours=24), "Last 6 h": timedelta(hours=6),
            "Last 1 h": timedelta(hours=1)}
 
 
 def time_range() -> tuple[datetime, datetime]:
-    """The sidebar's range picker (shared by every page); [start, end) in UTC."""
+    """The sidebar's range picker (shared by every page); [start, end) in UTC, on whole hours (the
+    same samples as the stored range; figures then read only the hourly and 5-minute rollups)."""
     require_data()
-    lo, hi = _data_range(_fingerprint(db_path()))
+    lo, hi = figures.whole_hours(*_data_range(_fingerprint(db_path())))
     with st.sidebar:
         st.markdown("**Time range (UTC)**")
         preset = st.radio("Range", [*PRESETS, "Custom"], key="range_preset", label_visibility="collapsed")
@@ -127,49 +179,107 @@ def bucket_minutes(start: datetime, end: datetime, points: int = 200) -> int:
     return 1440
 
 
-def provenance(result: queries.Result, note: str | None = None) -> None:
+# ---------------------------------------------------------------- drawing figures
+
+def provenance(fig: Figure, note: str | None = None) -> None:
     """Under a figure: the query's name and range; the SQL and CLI command one click away."""
-    st.caption(result.provenance() + (f" · {note}" if note else ""))
-    with st.expander(f"SQL · {result.name}", expanded=False):
-        st.caption(result.query.returns)
-        st.code(result.query.sql, language="sql")
-        uses = result.query.meta.get("uses")  # header `-- uses: macro, ... (path/of/migration.sql)`
+    st.caption(fig.provenance() + (f" · {note}" if note else ""))
+    with st.expander(f"SQL · {fig.name}", expanded=False):
+        st.caption(fig.query.title + ". Returns " + fig.query.returns)
+        st.code(fig.query.sql, language="sql")
+        uses = fig.query.meta.get("uses")  # header `-- uses: macro, ... (queries/definitions/...)`
         if uses and uses.endswith(".sql)"):
-            from .config import REPO_ROOT
-
-            st.caption(f"Macros used: {uses}")
-            st.code((REPO_ROOT / uses.rsplit("(", 1)[1][:-1]).read_text(), language="sql")
-        st.code(result.cli(), language="bash")
-
-
-def metric(col, label: str, value: str, result: queries.Result, help: str | None = None,
-           delta: str | None = None) -> None:
-    """A headline number whose tooltip names the query that made it."""
-    tip = (help + "\n\n" if help else "") + f"From {result.provenance()}"
-    col.metric(label, value, delta=delta, help=tip, delta_color="off")
+            path = QUERIES_DIR.parent / uses.rsplit("(", 1)[1][:-1]
+            st.caption(f"Definitions used: {uses}")
+            st.code(path.read_text(), language="sql")
+        st.code(fig.cli(), language="bash")
 
 
-def fmt_flops(tflops: float | None) -> str:
-    """TFLOPS in the largest SI unit that keeps the number readable."""
-    if tflops is None or pd.isna(tflops):
-        return "n/a"
-    for unit, scale in (("EFLOPS", 1e6), ("PFLOPS", 1e3), ("TFLOPS", 1.0)):
-        if abs(tflops) >= scale:
-            return f"{tflops / scale:,.3g} {unit}"
-    return f"{tflops:,.3g} TFLOPS"
+def metric(col, fig: Figure, column: str, label: str | None = None, *, row: int = 0, help: str | None = None,
+           delta: str | None = None, change: bool = False, digits: int = 3, decimals: int | None = None) -> None:
+    """A headline number in its declared unit; its tooltip says what it is and which query made it.
+
+    ``delta`` is a note under the number, drawn without an arrow unless ``change`` says it is a
+    change against an earlier period (which the note then names).
+    """
+    c = fig.query.column(column)
+    tile(col, label or c.label, fig.text(column, row, digits, decimals), fig, help=help or c.help, note=delta,
+         change=change)
+
+
+def tile(col, label: str, value: str, *figs: Figure, help: str = "", note: str | None = None,
+         change: bool = False) -> None:
+    """A headline tile whose value a page composed from figures (named in its tooltip)."""
+    tip = help + "".join(f"\n\nFrom {f.provenance()}" for f in figs)
+    col.metric(label, value, delta=note, help=tip.strip(), delta_color="normal" if change else "off",
+               delta_arrow="auto" if change else "off")
+
+
+def _column_config(c: queries.Column, symbol: str | None = None, width: str | None = None,
+                   decimals: int | None = None):
+    cc = st.column_config
+    u = units.unit(c.unit)
+    title = units.label(c.label, c.unit, symbol)
+    if u.kind == "time":
+        return cc.DatetimeColumn(title, format="YYYY-MM-DD HH:mm", help=c.help, width=width)
+    if u.kind == "date":
+        return cc.DateColumn(title, format="YYYY-MM-DD", help=c.help, width=width)
+    if u.kind == "bool":
+        return cc.CheckboxColumn(title, help=c.help, width=width)
+    if u.kind == "text":
+        return cc.TextColumn(title, help=c.help, width=width)
+    if u.kind == "url":  # the link shows the site's host name; the full address on hover and click
+        return cc.LinkColumn(title, help=c.help, width=width, display_text=r"https?://(?:www\.)?([^/?#]+)")
+    if u.kind == "ratio":
+        return cc.NumberColumn(title, format="percent", help=c.help, width=width)
+    if u.kind == "percent":
+        return cc.NumberColumn(title, format="%.1f", help=c.help, width=width)
+    if u.kind == "count":
+        return cc.NumberColumn(title, format="%,d" if not u.scale else "%,.1f", help=c.help, width=width)
+    return cc.NumberColumn(title, format=f"%,.{u.decimals if decimals is None else decimals}f",
+                           help=c.help, width=width)
+
+
+def table(fig: Figure, columns: Iterable[str] | None = None, *, height: int | None = None,
+          widths: dict[str, str] | None = None, total: int | None = None, noun: str = "rows",
+          keep_unit: Iterable[str] = ()) -> None:
+    """A figure as a table: the declared columns (or those named, in that order), each labelled and
+    formatted by its unit; large values rescaled per column (TFLOPS → PFLOPS, kW → MW) except the
+    columns in ``keep_unit`` (per-GPU figures read best in their own unit).
+
+    ``total``: how many rows exist when the query returned only the first ones; the table then says
+    "first N of M".
+    """
+    names = list(columns) if columns is not None else [c.name for c in fig.columns]
+    frame = fig.frame[names].copy()
+    config = {}
+    for name in names:
+        c = fig.query.column(name)
+        u = units.unit(c.unit)
+        symbol = decimals = None
+        if u.scale and u.kind != "count" and len(frame) and name not in set(keep_unit):
+            factor, symbol = units.column_scale(frame[name], c.unit)
+            frame[name] = frame[name] / factor
+            decimals = units.decimals_for(frame[name])
+        config[name] = _column_config(c, symbol, (widths or {}).get(name), decimals)
+    if total is not None and total > len(frame):
+        limit = fig.params.get("limit")
+        how = (f"`{fig.cli().replace(f'-p limit={limit}', f'-p limit={total}')}`" if limit is not None
+               else f"`{fig.cli()}`")
+        st.caption(f"First {len(frame):,} of {total:,} {noun}, worst first; {how} lists them all.")
+    st.dataframe(frame, hide_index=True, width="stretch", height=height or "auto", column_config=config,
+                 column_order=names)
+
+
+def fmt(value: Any, unit: str, digits: int = 3) -> str:
+    return units.fmt(value, unit, digits)
 
 
 def pct(ratio: float | None, decimals: int = 1) -> str:
-    """A ratio as a percentage; n/a where there is no value."""
-    if ratio is None or pd.isna(ratio):
-        return "n/a"
-    return f"{ratio * 100:.{decimals}f} %"
-
-
-def fmt(value: float | None, unit: str = "", digits: int = 3) -> str:
-    if value is None or pd.isna(value):
-        return "n/a"
-    return f"{value:,.{digits}g}{' ' + unit if unit else ''}"
+    """A ratio as a percentage ("no data" where there is no value)."""
+    if units.missing(ratio):
+        return units.NO_DATA
+    return f"{ratio * 100:,.{decimals}f} %"
 
 
 # Vega-Lite reads a naive timestamp as the browser's local time; ours are UTC, so charts mark
@@ -185,6 +295,12 @@ def utc(frame: pd.DataFrame, *cols: str) -> pd.DataFrame:
     return out
 
 
+# Axis labels for data in TFLOPS, written in PF or EF with thousands separators (formatting only).
+FLOPS_LABELS = ("datum.value >= 1e6 ? format(datum.value / 1e6, ',~g') + ' EF' "
+                ": datum.value >= 1e3 ? format(datum.value / 1e3, ',~g') + ' PF' "
+                ": format(datum.value, ',~g') + ' TF'")
+
+
 def time_x(col: str = "bucket", title: str = "time (UTC)") -> alt.X:
     return alt.X(f"{col}:T", title=title, scale=UTC,
                  axis=alt.Axis(format="%d %b %H:%M", labelAngle=0, labelOverlap="greedy", labelSeparation=12))
@@ -192,6 +308,11 @@ def time_x(col: str = "bucket", title: str = "time (UTC)") -> alt.X:
 
 def time_tip(col: str = "bucket", title: str = "bucket start (UTC)") -> alt.Tooltip:
     return alt.Tooltip(f"{col}:T", title=title, format="%Y-%m-%d %H:%M", formatType="utc")
+
+
+def axis_title(fig: Figure, column: str) -> str:
+    c = fig.query.column(column)
+    return units.label(c.label, c.unit)
 
 
 def page_header(title: str, subtitle: str) -> None:

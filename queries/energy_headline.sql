@@ -1,28 +1,43 @@
 -- title: Energy and efficiency over the range
--- returns: one row: facility_kwh, it_kwh, cooling_kwh, renewable_kwh, reuse_kwh (kWh from the meters' energy counters, resets treated as restarts from 0), gpu_kwh (from the GPUs' energy counters), pue (facility/IT), ref (renewable/facility), erf (reuse/facility), facility_kw_avg, facility_kw_peak, it_kw_avg (kW), gpu_share_of_it (ratio), counter_resets, hours (length of the range)
+-- returns: one row
 -- param: start TIMESTAMP: start of the range, UTC, inclusive
 -- param: end TIMESTAMP: end of the range, UTC, exclusive
+-- uses: gpu_hours (queries/definitions/010_performance.sql)
+-- column: facility_kwh kWh: facility energy — from the facility meters' energy counters (increases between samples at most an hour apart; a decrease is a restart from 0)
+-- column: it_kwh kWh: IT energy — from the IT meters' energy counters, as facility_kwh
+-- column: cooling_kwh kWh: cooling energy — as facility_kwh
+-- column: renewable_kwh kWh: renewable energy — as facility_kwh
+-- column: reuse_kwh kWh: reused energy — heat delivered for reuse, as facility_kwh
+-- column: gpu_kwh kWh: GPU energy — from DCGM_FI_DEV_TOTAL_ENERGY_CONSUMPTION, the same rule
+-- column: pue 1: PUE — facility/IT
+-- column: ref ratio: REF (renewable) — renewable/facility
+-- column: erf ratio: ERF (heat reused) — reuse/facility
+-- column: facility_kw_avg kW: facility power, mean
+-- column: facility_kw_peak kW: facility power, peak
+-- column: it_kw_avg kW: IT power, mean
+-- column: gpu_share_of_it ratio: GPU share of IT
+-- column: counter_resets count: counter resets
+-- column: hours h: range length — length of the range
 -- Energy is the sum of counter increases between consecutive samples, each interval counted at
 -- its end time, so adjacent ranges add up; the sample before the range (up to an hour back) gives
--- the first interval. A counter that goes down was reset: its new value is the energy since the
--- reset (as Prometheus increase() treats it), never negative energy.
+-- the first interval; a longer gap is a gap. A counter that goes down was reset: its new value is the
+-- energy since the reset (as Prometheus increase() treats it), never negative energy.
 WITH m AS (
     SELECT s.meter_id, k.kind, s.ts, s.power_kw, s.energy_kwh,
-           lag(s.energy_kwh) OVER (PARTITION BY s.meter_id ORDER BY s.ts) AS prev
+           lag(s.energy_kwh) OVER (PARTITION BY s.meter_id ORDER BY s.ts) AS prev,
+           lag(s.ts) OVER (PARTITION BY s.meter_id ORDER BY s.ts) AS prev_ts
     FROM meter_samples s JOIN meters k USING (meter_id)
     WHERE s.ts >= $start - INTERVAL 1 HOUR AND s.ts < $end
 ), md AS (
     SELECT kind, power_kw, ts,
-           CASE WHEN prev IS NULL THEN 0 WHEN energy_kwh >= prev THEN energy_kwh - prev ELSE energy_kwh END AS kwh,
-           (energy_kwh < prev)::INTEGER AS reset
+           CASE WHEN prev IS NULL OR ts - prev_ts > INTERVAL 1 HOUR THEN 0
+                WHEN energy_kwh >= prev THEN energy_kwh - prev ELSE energy_kwh END AS kwh,
+           coalesce(ts - prev_ts <= INTERVAL 1 HOUR AND energy_kwh < prev, false)::INTEGER AS reset
     FROM m WHERE ts >= $start
-), g AS (
-    SELECT ts, energy_j, lag(energy_j) OVER (PARTITION BY gpu_id ORDER BY ts) AS prev
-    FROM gpu_samples WHERE ts >= $start - INTERVAL 1 HOUR AND ts < $end
 ), gd AS (
-    SELECT sum(CASE WHEN prev IS NULL THEN 0 WHEN energy_j >= prev THEN energy_j - prev ELSE energy_j END) / 3.6e6 AS gpu_kwh,
-           count(*) FILTER (WHERE energy_j < prev) AS resets
-    FROM g WHERE ts >= $start
+    -- GPU energy counters, from the hourly rollups (gpu_hours): the same increases, resets handled
+    SELECT sum(energy_j) / 3.6e6 AS gpu_kwh, coalesce(sum(energy_resets), 0) AS resets
+    FROM gpu_hours($start, $end)
 ), facility_power AS (
     SELECT ts, sum(power_kw) AS kw FROM md WHERE kind = 'facility' GROUP BY ts
 ), k AS (

@@ -1,8 +1,15 @@
 -- title: Power draw over time by meter kind
--- returns: one row per bucket and series: bucket (UTC start), series (facility, it, cooling, renewable, reuse meters; gpus = sum of GPU power), kw (mean power in the bucket, kW)
+-- returns: one row per bucket and series
 -- param: start TIMESTAMP: start of the range, UTC, inclusive
 -- param: end TIMESTAMP: end of the range, UTC, exclusive
 -- param: bucket_minutes INTEGER = 60: bucket width in minutes
+-- uses: gpu_fleet_intervals (queries/definitions/010_performance.sql)
+-- column: bucket UTC: bucket start
+-- column: series text: series — facility, it, cooling, renewable, reuse meters; gpus = sum of GPU power
+-- column: kw kW: power — mean power in the bucket, kW
+-- Meters: the mean of each meter's samples in the bucket, summed per kind. GPUs: per 5-minute
+-- interval each GPU's mean power, summed over the fleet (gpu_fleet_intervals); a bucket's value is
+-- the mean over its intervals with data.
 WITH meter AS (
     SELECT time_bucket(to_minutes($bucket_minutes), s.ts) AS bucket, k.kind AS series, s.meter_id,
            avg(s.power_kw) AS kw
@@ -10,11 +17,9 @@ WITH meter AS (
     WHERE s.ts >= $start AND s.ts < $end
     GROUP BY ALL
 ), gpu AS (
-    -- mean power per GPU in the bucket, then summed over GPUs (GPUs sampled at different times count once)
-    SELECT bucket, 'gpus' AS series, sum(w) / 1000 AS kw FROM (
-        SELECT time_bucket(to_minutes($bucket_minutes), ts) AS bucket, gpu_id, avg(power_w) AS w
-        FROM gpu_samples WHERE ts >= $start AND ts < $end GROUP BY ALL
-    ) GROUP BY bucket
+    SELECT time_bucket(to_minutes($bucket_minutes), bucket) AS bucket, 'gpus' AS series, avg(w) / 1000 AS kw
+    FROM (SELECT bucket, sum(power_mean_sum) AS w FROM gpu_fleet_intervals($start, $end, 'bf16') GROUP BY bucket)
+    GROUP BY 1
 )
 SELECT bucket, series, sum(kw) AS kw FROM meter GROUP BY ALL
 UNION ALL

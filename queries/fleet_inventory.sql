@@ -1,5 +1,14 @@
 -- title: Fleet inventory by GPU model
--- returns: one row per model: model, in_catalog (peak known), gpus, nodes, racks, pods, tdp_w (W per GPU), bf16_tflops (dense per GPU), catalog source
+-- returns: one row per model
+-- column: model text: model
+-- column: in_catalog bool: in catalog — peak known
+-- column: gpus count: GPUs
+-- column: nodes count: nodes
+-- column: racks count: racks
+-- column: pods count: pods
+-- column: tdp_w W: TDP — W per GPU
+-- column: bf16_tflops TFLOPS: BF16 dense per GPU — dense per GPU
+-- column: source text: source
 SELECT g.model,
        m.model IS NOT NULL               AS in_catalog,
        count(*)                          AS gpus,

@@ -1,37 +1,69 @@
--- title: GPUs needing attention
--- returns: one row per GPU with a problem, worst first: gpu_uuid, hostname, rack, pod, model, issue (XID code named from xid_codes, overheating, idle, no profiling counters, peak unknown), util_pct and tensor_active_pct (means, %), max_temp_c (degC), xid_samples (samples with an XID code), last_xid, power_w (mean, W), last_seen (UTC)
+-- title: GPUs needing attention, worst first (the first `limit`; ops_attention_counts counts them all)
+-- returns: one row per GPU with an issue, worst first: XID, overheating, no samples, no counters, idle the whole range, idle at the end, idle stretches (most idle first), peak unknown
 -- param: start TIMESTAMP: start of the range, UTC, inclusive
 -- param: end TIMESTAMP: end of the range, UTC, exclusive
+-- param: precision VARCHAR = bf16: precision whose activity counter and nameplate apply (fp64, tf32, bf16, fp8, fp4)
+-- param: idle_threshold DOUBLE = 0.05: a sample is idle when max(tensor_active, fp64_active) is below this ratio
+-- param: idle_minutes INTEGER = 60: an idle run counts when it lasts at least this many minutes
 -- param: hot_temp_c DOUBLE = 85: temperature that counts as overheating, degC
--- param: idle_threshold DOUBLE = 0.05: mean tensor-pipe activity below this counts as idle
--- param: limit INTEGER = 50: rows at most
-WITH per_gpu AS (
+-- param: limit INTEGER = 200: rows at most
+-- uses: gpu_attention, gpu_xid_codes (queries/definitions/030_attention.sql)
+-- column: hostname text: node
+-- column: gpu_index count: GPU
+-- column: issue text: issue — the worst: XID code named from xid_codes, overheating, no samples, no profiling counters, idle (whole range, at the end, stretches), peak unknown
+-- column: other_issues text: also — the GPU's other issues
+-- column: idle_share ratio: idle share — of the GPU's observed time, in idle runs
+-- column: max_temp_c degC: max temperature
+-- column: xid_samples count: XID samples — samples with an XID code
+-- column: tensor_active_pct %: tensor active — mean, %
+-- column: util_pct %: GPU_UTIL, busy — mean, %
+-- column: power_w W: power — mean
+-- column: rack text: rack
+-- column: pod text: pod
+-- column: model text: model
+-- column: last_seen UTC: last seen — last sample in the range
+-- column: xid_codes text: XID codes — each code with its meaning and the samples showing it
+-- column: gpu_uuid text: UUID
+--
+-- The same rules and the same macro as the counts (ops_attention_counts): a GPU listed here is
+-- counted there, and the list's length is the "needing attention" count when limit allows.
+WITH a AS (
+    SELECT * FROM gpu_attention($start, $end, $precision, $idle_threshold, $idle_minutes, $hot_temp_c)
+    WHERE needs_attention
+),
+codes AS (
     SELECT gpu_id,
-           avg(util) AS util_pct, avg(tensor_active) * 100 AS tensor_active_pct,
-           count(tensor_active) AS counter_samples, max(temp_c) AS max_temp_c,
-           count(*) FILTER (WHERE xid > 0) AS xid_samples,
-           arg_max(xid, ts) FILTER (WHERE xid > 0) AS last_xid,
-           avg(power_w) AS power_w, max(ts) AS last_seen
-    FROM gpu_samples WHERE ts >= $start AND ts < $end
+           string_agg(code || ' ' || coalesce(meaning, 'see the XID catalog') || ' (' || samples || ' samples)',
+                      '; ' ORDER BY code) AS xid_codes,
+           arg_max(code, samples) AS top_code,
+           arg_max(coalesce(meaning, 'see the NVIDIA XID catalog'), samples) AS top_meaning
+    FROM gpu_xid_codes($start, $end)
     GROUP BY gpu_id
-), named AS (
-    SELECT p.*, g.gpu_uuid, g.hostname, g.rack, g.pod, g.model, m.model IS NULL AS peak_unknown,
-        coalesce(x.meaning, 'see the NVIDIA XID catalog') AS xid_name
-    FROM per_gpu p JOIN gpus g USING (gpu_id) LEFT JOIN gpu_models m ON m.model = g.model
-    LEFT JOIN xid_codes x ON x.code = p.last_xid
+),
+named AS (
+    SELECT a.*, c.xid_codes, c.top_code, c.top_meaning,
+           list_filter([
+               CASE WHEN a.xid THEN 'XID' END,
+               CASE WHEN a.hot THEN 'overheating' END,
+               CASE WHEN NOT a.reporting THEN 'no samples' END,
+               CASE WHEN a.no_counters THEN 'no profiling counters' END,
+               CASE WHEN a.idle_all_range THEN 'idle the whole range'
+                    WHEN a.idle_now THEN 'idle at the end'
+                    WHEN a.idle THEN 'idle stretches' END,
+               CASE WHEN a.peak_unknown THEN 'peak unknown' END], lambda x: x IS NOT NULL) AS issues,
+           CASE WHEN a.xid THEN 1 WHEN a.hot THEN 2 WHEN NOT a.reporting THEN 3 WHEN a.no_counters THEN 4
+                WHEN a.idle_all_range THEN 5 WHEN a.idle_now THEN 6 WHEN a.idle THEN 7 ELSE 8 END AS severity
+    FROM a LEFT JOIN codes c USING (gpu_id)
 )
-SELECT gpu_uuid, hostname, rack, pod, model,
-       CASE WHEN xid_samples > 0 THEN 'XID ' || last_xid || ' (' || xid_name || ')'
-            WHEN max_temp_c > $hot_temp_c THEN 'overheating (' || round(max_temp_c, 1) || ' degC)'
-            WHEN counter_samples > 0 AND tensor_active_pct / 100 < $idle_threshold THEN 'idle'
-            WHEN counter_samples = 0 THEN 'no profiling counters'
-            WHEN peak_unknown THEN 'model not in catalog (peak unknown)'
-       END AS issue,
-       round(util_pct, 1) AS util_pct, round(tensor_active_pct, 1) AS tensor_active_pct,
-       max_temp_c, xid_samples, last_xid, round(power_w, 0) AS power_w, last_seen
+SELECT hostname, gpu_index,
+       CASE severity WHEN 1 THEN 'XID ' || top_code || ' (' || top_meaning || ')'
+                     WHEN 2 THEN 'overheating (' || round(max_temp_c, 1) || ' degC)'
+                     ELSE issues[1] END AS issue,
+       nullif(array_to_string(issues[2:], ', '), '') AS other_issues,
+       idle_share, max_temp_c, xid_samples,
+       round(tensor_active_pct, 1) AS tensor_active_pct, round(util_pct, 1) AS util_pct,
+       round(power_w, 0) AS power_w, rack, pod, model, last_seen, xid_codes, gpu_uuid
 FROM named
-WHERE xid_samples > 0 OR max_temp_c > $hot_temp_c OR counter_samples = 0 OR peak_unknown
-   OR tensor_active_pct / 100 < $idle_threshold
-ORDER BY (xid_samples > 0) DESC, (max_temp_c > $hot_temp_c) DESC, xid_samples DESC, max_temp_c DESC,
-         tensor_active_pct ASC NULLS LAST, gpu_uuid
+ORDER BY severity, xid_samples DESC, CASE WHEN severity = 2 THEN max_temp_c END DESC NULLS LAST, idle_share DESC,
+         hostname, gpu_index, gpu_uuid
 LIMIT $limit

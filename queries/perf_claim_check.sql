@@ -1,8 +1,32 @@
 -- title: Claim check: the fleet's nameplate peak at every precision next to the target, and GPUs of each catalog model needed to meet it
--- returns: one row per precision (fp64, tf32, bf16, fp8, fp4) for the fleet (scope = fleet, model = fleet mix) and one per precision and catalog model (scope = model): precision, is_target_precision (BOOLEAN, the configured target's precision), scope, model, gpus (inventory GPUs of the model, or the whole inventory), gpus_peak_unknown (of those, no catalog peak at the precision), per_gpu_dense_tflops (TFLOPS per GPU, dense; the fleet row gives the mean over GPUs of known peak), per_gpu_sparse_tflops (TFLOPS per GPU with 2:4 sparsity: 2 × dense, FP4 × fp4_sparse_factor; NULL at FP64, which has no sparse figure), peak_dense_tflops (TFLOPS, nameplate of those GPUs, dense), peak_sparse_tflops (TFLOPS, sparse), target_tflops (TFLOPS), dense_target_ratio (peak dense / target), met_dense (BOOLEAN, fleet rows only: dense nameplate ≥ target), met_sparse (BOOLEAN, fleet rows only: sparse nameplate ≥ target; NULL without a sparse figure), gpus_needed_dense (GPUs of the model, or of the fleet's mix, whose dense nameplate reaches the target), gpus_needed_sparse (same, sparse), source (datasheet of the figures)
+-- returns: one row per precision (fp64, tf32, bf16, fp8, fp4) for the fleet (scope = fleet, model = fleet mix) and one per precision and catalog model (scope = model)
 -- param: target_tflops DOUBLE = 500000: the target in TFLOPS (0.5 EF = 500,000 TFLOPS)
 -- param: precision VARCHAR = bf16: the configured target's precision, marked in is_target_precision
+-- column: precision text: precision — fp64, tf32, bf16, fp8, fp4
+-- column: is_target_precision bool: target's precision — BOOLEAN, the configured target's precision
+-- column: scope text: scope
+-- column: model text: model — scope = model
+-- column: gpus count: GPUs — inventory GPUs of the model, or the whole inventory
+-- column: gpus_peak_unknown count: peak unknown — of those, no catalog peak at the precision
+-- column: per_gpu_dense_tflops TFLOPS: per GPU, dense — TFLOPS per GPU, dense; the fleet row gives the mean over GPUs of known peak
+-- column: per_gpu_sparse_tflops TFLOPS: per GPU, sparse — TFLOPS per GPU with 2:4 sparsity: 2 × dense, FP4 × fp4_sparse_factor; NULL at FP64, which has no sparse figure
+-- column: peak_dense_tflops TFLOPS: nameplate, dense — nameplate of those GPUs, dense
+-- column: peak_sparse_tflops TFLOPS: nameplate, sparse — sparse
+-- column: target_tflops TFLOPS: target
+-- column: dense_target_ratio ratio: dense peak / target — peak dense / target
+-- column: met_dense bool: met, dense — BOOLEAN, fleet rows only: dense nameplate ≥ target
+-- column: met_sparse bool: met, sparse — BOOLEAN, fleet rows only: sparse nameplate ≥ target; NULL without a sparse figure
+-- column: gpus_needed_dense count: GPUs needed, dense — GPUs of the model, or of the fleet's mix, whose dense nameplate reaches the target
+-- column: gpus_needed_sparse count: GPUs needed, sparse — same, sparse
+-- column: target_per_gpu_tflops TFLOPS: target per GPU — fleet rows: the target / GPUs in the inventory; what each GPU would have to deliver
+-- column: target_share_dense ratio: target / dense — target / dense nameplate: the MFU at which the target is delivered, dense
+-- column: target_share_sparse ratio: target / sparse — target / sparse nameplate; NULL at FP64
+-- column: reading text: reading — fleet rows: 'above nameplate' (the target exceeds the nameplate, dense and sparse), 'matches dense' or 'matches sparse' (the nameplate is within 20 % of the target: 0.8 ≤ nameplate / target ≤ 1.2), 'below nameplate'
+-- column: source text: source — datasheet of the figures
 --
+-- The claim's plausibility: the target per GPU and as a share of the nameplate at each precision,
+-- read by dashboard/metrics/claim.py into one sentence (a target far below every tensor
+-- precision's nameplate and above FP64's matches none: a measured or sustained figure).
 -- "On paper": nameplate peaks from the catalog (queries/reference/gpu_models.csv), never measured.
 -- GPUs of a model missing from the catalog are counted in gpus_peak_unknown and add nothing.
 WITH precisions(precision, ord) AS (
@@ -54,6 +78,14 @@ SELECT precision, precision = lower($precision) AS is_target_precision, scope, m
        CASE WHEN scope = 'fleet' THEN peak_sparse_tflops >= $target_tflops END AS met_sparse,
        CAST(ceil($target_tflops / nullif(per_gpu_dense_tflops, 0)) AS BIGINT) AS gpus_needed_dense,
        CAST(ceil($target_tflops / nullif(per_gpu_sparse_tflops, 0)) AS BIGINT) AS gpus_needed_sparse,
+       CASE WHEN scope = 'fleet' THEN $target_tflops / nullif(gpus, 0) END AS target_per_gpu_tflops,
+       $target_tflops / nullif(peak_dense_tflops, 0) AS target_share_dense,
+       $target_tflops / nullif(peak_sparse_tflops, 0) AS target_share_sparse,
+       CASE WHEN scope <> 'fleet' OR peak_dense_tflops = 0 THEN NULL
+            WHEN peak_dense_tflops / $target_tflops BETWEEN 0.8 AND 1.2 THEN 'matches dense'
+            WHEN peak_sparse_tflops / $target_tflops BETWEEN 0.8 AND 1.2 THEN 'matches sparse'
+            WHEN greatest(peak_dense_tflops, coalesce(peak_sparse_tflops, 0)) < $target_tflops THEN 'above nameplate'
+            ELSE 'below nameplate' END AS reading,
        source
 FROM rows_
 ORDER BY ord, scope, model

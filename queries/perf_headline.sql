@@ -1,5 +1,5 @@
 -- title: Performance headline: delivered FLOPS (estimate) against the target and the nameplate peak
--- returns: one row: gpus_inventory (GPUs in the inventory), gpus_reporting (GPUs with a sample in the range), gpus_peak_unknown (inventory GPUs whose model has no catalog peak at the precision: shown as peak unknown, not dropped), gpus_without_counters (reporting GPUs with no activity counter for the precision in the range: not counted, not zero), gpus_counted (reporting GPUs with the counter and a known peak: the GPUs the estimate sums), peak_tflops (TFLOPS, dense nameplate at the precision of the inventory GPUs of known peak), counted_peak_tflops (TFLOPS, mean over buckets of the nameplate of the GPUs counted in the estimate), delivered_tflops (TFLOPS, estimate: mean over the range's buckets of the fleet's delivered FLOPS, as perf_delivered), delivered_max_tflops (TFLOPS, best bucket), mfu (ratio 0..1, delivered_tflops / counted_peak_tflops), nameplate_share (ratio, delivered_tflops / peak_tflops, GPUs without counters counting as 0), target_tflops (TFLOPS), target_share (ratio, delivered_tflops / target_tflops), util_pct (%, mean DCGM_FI_DEV_GPU_UTIL per GPU: a kernel was running), tensor_active_pct (%, mean tensor-pipe activity × 100), idle_gpus (GPUs idle by the rule of perf_idle_gpus), idle_gpus_now (of those, idle at their last sample), idle_peak_tflops (TFLOPS, their nameplate), idle_lost_tflops (TFLOPS, nameplate × idle share, summed), idle_lost_target_share (ratio of target), unhealthy_gpus (GPUs with an XID or above hot_temp_c, as perf_unhealthy_gpus), unhealthy_peak_tflops (TFLOPS), unhealthy_lost_tflops (TFLOPS), unhealthy_lost_target_share (ratio of target), peak_target_share (ratio, nameplate peak / target: met on paper when ≥ 1)
+-- returns: one row
 -- param: start TIMESTAMP: start of the range, UTC, inclusive
 -- param: end TIMESTAMP: end of the range, UTC, exclusive
 -- param: precision VARCHAR = bf16: numeric precision the work runs at (fp64, tf32, bf16, fp8, fp4)
@@ -8,58 +8,73 @@
 -- param: idle_threshold DOUBLE = 0.05: a sample is idle when max(tensor_active, fp64_active) is below this ratio
 -- param: idle_minutes INTEGER = 60: an idle run counts when it lasts at least this many minutes
 -- param: hot_temp_c DOUBLE = 85: a sample above this GPU temperature (degC) is hot
--- uses: gpu_peaks, gpu_activity, gpu_idle, gpu_health (queries/schema/003_performance_macros.sql)
+-- uses: gpu_fleet_intervals, gpu_totals, gpu_idle, gpu_health (queries/definitions/010_performance.sql)
+-- column: gpus_inventory count: GPUs in inventory — GPUs in the inventory
+-- column: gpus_reporting count: GPUs reporting — GPUs with a sample in the range
+-- column: gpus_peak_unknown count: peak unknown — inventory GPUs whose model has no catalog peak at the precision: shown as peak unknown, not dropped
+-- column: gpus_without_counters count: without counters — reporting GPUs with no activity counter for the precision in the range: not counted, not zero
+-- column: gpus_counted count: GPUs counted — reporting GPUs with the counter and a known peak: the GPUs the estimate sums
+-- column: peak_tflops TFLOPS: nameplate — dense nameplate at the precision of the inventory GPUs of known peak
+-- column: counted_peak_tflops TFLOPS: nameplate of GPUs counted — mean over the intervals of the nameplate of the GPUs counted in the estimate
+-- column: delivered_tflops TFLOPS: delivered, est. — estimate: mean over the range's 5-minute intervals of the fleet's delivered FLOPS (as perf_delivered)
+-- column: delivered_max_tflops TFLOPS: best bucket, est. — highest mean over one bucket of bucket_minutes
+-- column: mfu ratio: MFU, est. — delivered_tflops / counted_peak_tflops
+-- column: nameplate_share ratio: share of nameplate — delivered_tflops / peak_tflops, GPUs without counters counting as 0
+-- column: target_tflops TFLOPS: target
+-- column: target_share ratio: share of target — delivered_tflops / target_tflops
+-- column: util_pct %: GPU_UTIL, busy — mean DCGM_FI_DEV_GPU_UTIL per GPU: a kernel was running
+-- column: tensor_active_pct %: tensor active — mean tensor-pipe activity × 100
+-- column: idle_gpus count: idle GPUs — GPUs idle by the rule of perf_idle_gpus
+-- column: idle_gpus_now count: idle at the end — of those, idle at their last sample
+-- column: idle_peak_tflops TFLOPS: nameplate of idle GPUs — their nameplate
+-- column: idle_lost_tflops TFLOPS: idle capacity lost — nameplate × idle share, summed
+-- column: idle_lost_target_share ratio: idle loss, share of target — ratio of target
+-- column: unhealthy_gpus count: unhealthy GPUs — GPUs with an XID or above hot_temp_c, as perf_unhealthy_gpus
+-- column: unhealthy_peak_tflops TFLOPS: nameplate of unhealthy GPUs
+-- column: unhealthy_lost_tflops TFLOPS: unhealthy capacity lost
+-- column: unhealthy_lost_target_share ratio: unhealthy loss, share of target — ratio of target
+-- column: peak_target_share ratio: nameplate, share of target — nameplate peak / target: met on paper when ≥ 1
 --
 -- The same arithmetic as perf_delivered (delivered series), perf_idle_gpus (idle rule) and
--- perf_unhealthy_gpus (XID, temperature); tests pin that the numbers agree.
-WITH g AS (
-    SELECT gpu_id, peak FROM gpu_peaks($precision)
-),
-s AS MATERIALIZED (
-    SELECT gpu_id, ts, peak, act, act_eff, util, tensor_active
-    FROM gpu_activity($start, $end, $precision)
-),
--- delivered series, exactly as perf_delivered
-per_gpu_bucket AS (
-    SELECT time_bucket(to_minutes($bucket_minutes), ts) AS bucket, gpu_id, peak,
-           avg(act_eff) AS act_eff, count(act) AS n_act
-    FROM s
-    GROUP BY ALL
+-- perf_unhealthy_gpus (XID, temperature); tests pin that the numbers agree. Delivered is the mean
+-- over the range's 5-minute intervals of the fleet's delivered FLOPS; the best bucket is the highest
+-- mean over a bucket of bucket_minutes.
+WITH iv AS (
+    SELECT bucket, sum(delivered_tflops) AS delivered, sum(counted_peak_tflops) AS counted_peak
+    FROM gpu_fleet_intervals($start, $end, $precision)
+    GROUP BY bucket
 ),
 buckets AS (
-    SELECT bucket, sum(act_eff * peak) AS delivered, sum(peak) FILTER (WHERE n_act > 0) AS counted_peak
-    FROM per_gpu_bucket GROUP BY bucket
+    SELECT time_bucket(to_minutes($bucket_minutes), bucket) AS b, avg(delivered) AS delivered
+    FROM iv GROUP BY 1
 ),
--- per GPU over the whole range
-per_gpu AS (
-    SELECT gpu_id, avg(util) AS util, avg(tensor_active) AS tensor_active, count(act) AS n_act
-    FROM s GROUP BY gpu_id
+t AS MATERIALIZED (
+    SELECT * FROM gpu_totals($start, $end, $precision)
 ),
--- idle rule, as perf_idle_gpus
 idle AS (
-    SELECT i.gpu_id, g.peak, i.idle_now, i.idle_share
-    FROM gpu_idle($start, $end, $idle_threshold, $idle_minutes) i JOIN g USING (gpu_id)
+    SELECT i.gpu_id, t.peak, i.idle_now, i.idle_share
+    FROM gpu_idle($start, $end, $idle_threshold, $idle_minutes) i JOIN t USING (gpu_id)
 ),
--- unhealthy rule, as perf_unhealthy_gpus
 unhealthy AS (
-    SELECT h.gpu_id, g.peak, h.affected_share
-    FROM gpu_health($start, $end, $hot_temp_c) h JOIN g USING (gpu_id) WHERE h.affected > 0
+    SELECT h.gpu_id, t.peak, h.affected_share
+    FROM gpu_health($start, $end, $hot_temp_c) h JOIN t USING (gpu_id) WHERE h.affected > 0
 ),
 inv AS (
     SELECT count(*) AS gpus_inventory, count(*) FILTER (WHERE peak IS NULL) AS gpus_peak_unknown,
            sum(peak) AS peak_tflops
-    FROM g
+    FROM t
 ),
 rep AS (
-    SELECT count(*) AS gpus_reporting, count(*) FILTER (WHERE n_act = 0) AS gpus_without_counters,
-           count(*) FILTER (WHERE n_act > 0 AND g.peak IS NOT NULL) AS gpus_counted,
+    SELECT count(*) FILTER (WHERE samples > 0) AS gpus_reporting,
+           count(*) FILTER (WHERE samples > 0 AND act_n = 0) AS gpus_without_counters,
+           count(*) FILTER (WHERE act_n > 0 AND peak IS NOT NULL) AS gpus_counted,
            avg(util) AS util_pct, 100 * avg(tensor_active) AS tensor_active_pct
-    FROM per_gpu JOIN g USING (gpu_id)
+    FROM t
 ),
 dlv AS (
-    SELECT avg(delivered) AS delivered_tflops, max(delivered) AS delivered_max_tflops,
-           avg(counted_peak) AS counted_peak_tflops
-    FROM buckets
+    SELECT avg(delivered) AS delivered_tflops, avg(counted_peak) AS counted_peak_tflops,
+           (SELECT max(delivered) FROM buckets) AS delivered_max_tflops
+    FROM iv
 )
 SELECT inv.gpus_inventory, rep.gpus_reporting, inv.gpus_peak_unknown, rep.gpus_without_counters,
        rep.gpus_counted,

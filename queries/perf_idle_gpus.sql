@@ -1,12 +1,29 @@
 -- title: Idle GPUs: neither tensor nor FP64 pipe active for at least idle_minutes at a stretch
--- returns: one row per idle GPU, most idle first: gpu_uuid, hostname, gpu_index, rack, pod, model, idle_stretches (runs of idle samples at least idle_minutes long), idle_minutes_total (min, in those runs), longest_idle_minutes (min), idle_from (UTC, start of the first such run), idle_until (UTC, end of the last one), idle_now (BOOLEAN, the last run reaches the GPU's last sample in the range), idle_share (ratio 0..1 of the GPU's observed time), peak_tflops (TFLOPS, the GPU's dense nameplate at the precision: capacity idle while it idles; NULL = peak unknown), peak_target_share (ratio, peak_tflops / target), lost_tflops (TFLOPS, peak × idle_share: capacity lost on average over the range), lost_target_share (ratio, lost_tflops / target)
+-- returns: one row per idle GPU, most idle first
 -- param: start TIMESTAMP: start of the range, UTC, inclusive
 -- param: end TIMESTAMP: end of the range, UTC, exclusive
 -- param: precision VARCHAR = bf16: precision whose nameplate peak prices the idle capacity (fp64, tf32, bf16, fp8, fp4)
 -- param: target_tflops DOUBLE = 500000: the target in TFLOPS (0.5 EF = 500,000 TFLOPS)
 -- param: idle_threshold DOUBLE = 0.05: a sample is idle when max(tensor_active, fp64_active) is below this ratio
 -- param: idle_minutes INTEGER = 60: an idle run counts when it lasts at least this many minutes
--- uses: gpu_peaks, gpu_idle (queries/schema/003_performance_macros.sql)
+-- uses: gpu_peaks, gpu_idle (queries/definitions/010_performance.sql)
+-- column: gpu_uuid text: UUID
+-- column: hostname text: node
+-- column: gpu_index count: GPU
+-- column: rack text: rack
+-- column: pod text: pod
+-- column: model text: model
+-- column: idle_stretches count: idle stretches — runs of idle samples at least idle_minutes long
+-- column: idle_minutes_total min: idle — in those runs
+-- column: longest_idle_minutes min: longest idle
+-- column: idle_from UTC: first idle — start of the first such run
+-- column: idle_until UTC: last idle until — end of the last one
+-- column: idle_now bool: idle at end — BOOLEAN, the last run reaches the GPU's last sample in the range
+-- column: idle_share ratio: idle share — ratio 0..1 of the GPU's observed time
+-- column: peak_tflops TFLOPS: nameplate — the GPU's dense nameplate at the precision: capacity idle while it idles; NULL = peak unknown
+-- column: peak_target_share ratio: nameplate, share of target — peak_tflops / target
+-- column: lost_tflops TFLOPS: lost, time-weighted — peak × idle_share: capacity lost on average over the range
+-- column: lost_target_share ratio: lost, share of target — lost_tflops / target
 --
 -- The rule (gaps and islands): per GPU, samples in time order; a sample is idle when both the
 -- tensor-pipe and the FP64-pipe activity are below the threshold (a sample without either counter

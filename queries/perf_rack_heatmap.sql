@@ -1,29 +1,42 @@
 -- title: Utilization heatmap: racks by time bucket (GPU_UTIL "busy" and tensor activity "useful")
--- returns: one row per rack and time bucket: pod, rack, bucket (UTC, bucket start), bucket_end (UTC, exclusive), util_pct (%, mean DCGM_FI_DEV_GPU_UTIL: a kernel was running), tensor_active_pct (%, mean tensor-pipe activity × 100, GPUs with the counter), delivered_tflops (TFLOPS, estimate, summed over the rack's GPUs), mfu (ratio 0..1), gpus_reporting, gpus_without_counters
+-- returns: one row per rack and time bucket
 -- param: start TIMESTAMP: start of the range, UTC, inclusive
 -- param: end TIMESTAMP: end of the range, UTC, exclusive
 -- param: bucket_minutes INTEGER = 60: bucket width in minutes
 -- param: precision VARCHAR = bf16: numeric precision the work runs at (fp64, tf32, bf16, fp8, fp4)
 -- param: pod VARCHAR = NULL: only the racks of this pod (default: every rack)
--- uses: gpu_peaks, gpu_activity (queries/schema/003_performance_macros.sql)
-WITH g AS (
-    SELECT * FROM gpu_peaks($precision) WHERE $pod IS NULL OR pod = $pod
-),
-per_gpu AS (
-    SELECT time_bucket(to_minutes($bucket_minutes), a.ts) AS bucket, a.gpu_id,
-           any_value(g.pod) AS pod, any_value(g.rack) AS rack, any_value(a.peak) AS peak,
-           avg(a.act_eff) AS act_eff, count(a.act) AS n_act,
-           avg(a.util) AS util, avg(a.tensor_active) AS tensor_active
-    FROM gpu_activity($start, $end, $precision) a JOIN g USING (gpu_id)
-    GROUP BY 1, 2
+-- uses: gpu_fleet_intervals (queries/definitions/010_performance.sql)
+-- column: pod text: pod
+-- column: rack text: rack
+-- column: bucket UTC: bucket start
+-- column: bucket_end UTC: bucket end — exclusive
+-- column: util_pct %: GPU_UTIL, busy — mean DCGM_FI_DEV_GPU_UTIL: a kernel was running
+-- column: tensor_active_pct %: tensor active — mean tensor-pipe activity × 100, GPUs with the counter
+-- column: delivered_tflops TFLOPS: delivered, est. — estimate, summed over the rack's GPUs, mean over the bucket's 5-minute intervals
+-- column: mfu ratio: MFU, est.
+-- column: gpus_reporting count: GPUs reporting
+-- column: gpus_without_counters count: without counters
+--
+-- Per 5-minute interval and rack (gpu_fleet_intervals); a bucket's value is the mean over its
+-- intervals with data.
+WITH iv AS (
+    SELECT bucket, pod, rack,
+           sum(util_mean_sum) / nullif(sum(util_gpus), 0) AS util,
+           sum(tensor_mean_sum) / nullif(sum(tensor_gpus), 0) AS tensor,
+           sum(delivered_tflops) AS delivered, sum(counted_peak_tflops) AS counted_peak,
+           sum(gpus) AS gpus, sum(gpus) - sum(act_gpus) AS without_counters
+    FROM gpu_fleet_intervals($start, $end, $precision)
+    WHERE $pod IS NULL OR pod = $pod
+    GROUP BY ALL
 )
-SELECT pod, rack, bucket, bucket + to_minutes($bucket_minutes) AS bucket_end,
+SELECT pod, rack, time_bucket(to_minutes($bucket_minutes), bucket) AS bucket,
+       time_bucket(to_minutes($bucket_minutes), bucket) + to_minutes($bucket_minutes) AS bucket_end,
        avg(util) AS util_pct,
-       100 * avg(tensor_active) AS tensor_active_pct,
-       sum(act_eff * peak) AS delivered_tflops,
-       sum(act_eff * peak) / nullif(sum(peak) FILTER (WHERE n_act > 0), 0) AS mfu,
-       count(*) AS gpus_reporting,
-       count(*) FILTER (WHERE n_act = 0) AS gpus_without_counters
-FROM per_gpu
-GROUP BY pod, rack, bucket, bucket_end
-ORDER BY pod, rack, bucket
+       100 * avg(tensor) AS tensor_active_pct,
+       avg(delivered) AS delivered_tflops,
+       avg(delivered) / nullif(avg(counted_peak), 0) AS mfu,
+       max(gpus) AS gpus_reporting,
+       max(without_counters) AS gpus_without_counters
+FROM iv
+GROUP BY 1, 2, 3, 4
+ORDER BY 1, 2, 3

@@ -1,14 +1,30 @@
 -- title: Unhealthy GPUs: XID errors (code named) and temperature above hot_temp_c
--- returns: one row per unhealthy GPU, XID GPUs first: gpu_uuid, hostname, gpu_index, rack, pod, model, problem (xid, hot or xid + hot), xid_codes (each code with its meaning and the number of samples showing it), xid_samples, first_xid (UTC), last_xid (UTC), hot_samples (samples above hot_temp_c), max_temp_c (degC), affected_minutes (min, samples with an XID or above hot_temp_c × sampling step), affected_share (ratio 0..1 of the GPU's observed time), peak_tflops (TFLOPS, dense nameplate at the precision: capacity at risk; NULL = peak unknown), peak_target_share (ratio, peak / target), lost_tflops (TFLOPS, peak × affected_share), lost_target_share (ratio, lost_tflops / target)
+-- returns: one row per unhealthy GPU, XID GPUs first
 -- param: start TIMESTAMP: start of the range, UTC, inclusive
 -- param: end TIMESTAMP: end of the range, UTC, exclusive
 -- param: precision VARCHAR = bf16: precision whose nameplate peak prices the capacity (fp64, tf32, bf16, fp8, fp4)
 -- param: target_tflops DOUBLE = 500000: the target in TFLOPS
 -- param: hot_temp_c DOUBLE = 85: a sample above this GPU temperature (degC) is hot
--- uses: gpu_peaks, gpu_health, gpu_sampling, is_xid (queries/schema/003_performance_macros.sql)
---
--- DCGM_FI_DEV_XID_ERRORS is the last XID code (a gauge); any sample with a code other than 0
--- counts. Code names from the xid_codes table (queries/reference/xid_codes.csv, NVIDIA's XID catalog).
+-- uses: gpu_peaks, gpu_health, gpu_sampling (queries/definitions/010_performance.sql)
+-- column: gpu_uuid text: UUID
+-- column: hostname text: node
+-- column: gpu_index count: GPU
+-- column: rack text: rack
+-- column: pod text: pod
+-- column: model text: model
+-- column: problem text: problem — xid, hot or xid + hot
+-- column: xid_codes text: XID codes — each code with its meaning and the number of samples showing it
+-- column: xid_samples count: XID samples
+-- column: first_xid UTC: first XID
+-- column: last_xid UTC: last XID — time of the last sample with an XID
+-- column: hot_samples count: hot samples — samples above hot_temp_c
+-- column: max_temp_c degC: max temperature
+-- column: affected_minutes min: affected — samples with an XID or above hot_temp_c × sampling step
+-- column: affected_share ratio: affected share — ratio 0..1 of the GPU's observed time
+-- column: peak_tflops TFLOPS: nameplate — dense nameplate at the precision: capacity at risk; NULL = peak unknown
+-- column: peak_target_share ratio: nameplate, share of target — peak / target
+-- column: lost_tflops TFLOPS: lost, time-weighted — peak × affected_share
+-- column: lost_target_share ratio: lost, share of target — lost_tflops / target
 WITH per_gpu AS (
     SELECT h.*, st.step_s
     FROM gpu_health($start, $end, $hot_temp_c) h JOIN gpu_sampling($start, $end) st USING (gpu_id)
@@ -16,11 +32,11 @@ WITH per_gpu AS (
 ),
 codes AS (
     SELECT c.gpu_id,
-           string_agg(c.xid || ' ' || coalesce(x.meaning, 'see the XID catalog') || ' (' || c.n || ' samples)',
-                      '; ' ORDER BY c.xid) AS xid_codes
-    FROM (SELECT gpu_id, xid, count(*) AS n FROM gpu_samples
-          WHERE ts >= $start AND ts < $end AND is_xid(xid) GROUP BY ALL) c
-    LEFT JOIN xid_codes x ON x.code = c.xid
+           string_agg(c.code || ' ' || coalesce(x.meaning, 'see the XID catalog') || ' (' || c.n || ' samples)',
+                      '; ' ORDER BY c.code) AS xid_codes
+    FROM (SELECT gpu_id, code, count(*) AS n FROM gpu_xid_events
+          WHERE ts >= $start AND ts < $end GROUP BY ALL) c
+    LEFT JOIN xid_codes x ON x.code = c.code
     GROUP BY c.gpu_id
 )
 SELECT g.gpu_uuid, g.hostname, g.gpu_index, g.rack, g.pod, g.model,

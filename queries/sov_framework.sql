@@ -1,7 +1,29 @@
 -- title: EU Cloud Sovereignty Framework rating: SEAL level per objective, weighted score
--- returns: one row per objective SOV-1..SOV-8: objective, title, weight (ratio, the framework's), indicator (name), indicator_value (ratio 0..1; NULL for assessed objectives), seal_level (0..4), seal_label, thresholds (indicator values for SEAL 1/2/3/4), min_seal (0..4, the tender gate), gate_met (boolean), weighted_score (weight × level / 4, ratio), components_in_scope (count), shortfall (count of in-scope components holding the indicator down), unknown_in_scope (count of in-scope components whose jurisdiction is unknown: ultimate parent's country ZZ; they never count as EU), unknown_share (ratio 0..1: their criticality-weighted share of the scope; NULL for assessed and energy objectives), evidence_components (up to 6 of them, most critical first), criteria, evidence, assumption (text from the rubric), framework_score (ratio 0..1: sum of weighted_score), all_gates_met (boolean)
+-- returns: one row per objective SOV-1..SOV-8
 -- param: rubric VARCHAR: path of the rubric CSV (settings: [sovereignty] rubric or AIFD_RUBRIC; default queries/reference/sovereignty_rubric.csv, passed as an absolute path by the pages and `aifd query`)
 -- param: snapshot DATE = NULL: the stack as of this date; NULL: the latest snapshot
+-- column: objective text: objective
+-- column: title text: title
+-- column: weight ratio: weight — the framework's
+-- column: indicator text: indicator — name
+-- column: indicator_value ratio: indicator value — ratio 0..1; NULL for assessed objectives
+-- column: seal_level 1: SEAL level — 0..4
+-- column: seal_label text: SEAL
+-- column: thresholds text: thresholds SEAL 1/2/3/4 — indicator values for SEAL 1/2/3/4
+-- column: min_seal 1: tender minimum — 0..4, the tender gate
+-- column: gate_met bool: gate met — boolean
+-- column: weighted_score ratio: weighted score — weight × level / 4, ratio
+-- column: components_in_scope count: components in scope — count
+-- column: shortfall count: shortfall — count of in-scope components holding the indicator down
+-- column: unknown_in_scope count: unknown jurisdiction in scope — in-scope components whose ultimate parent's country is unknown (ZZ); they never count as EU
+-- column: unknown_share ratio: unknown share in scope — their criticality-weighted share of the scope; NULL for assessed and energy objectives
+-- column: evidence_components text: components holding it down — up to 6 of them, most critical first
+-- column: criteria text: criteria
+-- column: evidence text: evidence
+-- column: assumption text: assumption — text from the rubric
+-- column: framework_score ratio: framework score — ratio 0..1: sum of weighted_score
+-- column: all_gates_met bool: all gates met — boolean
+-- column: weights_check text: weights check
 -- formula: indicator = Σ w·[component meets the objective's test] / Σ w over the components in the objective's layers (w = criticality); SEAL level = number of the rubric's thresholds the indicator reaches (assessed objectives: the rubric's level); framework score = Σ weight · level / 4
 WITH r AS (
     SELECT objective, title, CAST(weight AS DOUBLE) AS weight, indicator,

@@ -1,6 +1,19 @@
 -- title: Sovereignty headline: US dependency of the stack at one snapshot, and the previous one
--- returns: one row: snapshot_date (date), components (count), us_share_count, us_share_spend, us_share_critical (ratios 0..1, US-controlled by ultimate parent), us_share_spend_hq (ratio 0..1, US-headquartered only), hard_lockin_share, kill_switch_share (ratios 0..1, criticality-weighted), unknown_share_count, unknown_share_spend, unknown_share_critical (ratios 0..1, jurisdiction unknown: ultimate parent's country ZZ), prev_snapshot_date (date), us_share_critical_prev (ratio 0..1) (both NULL when there is no earlier snapshot); spend shares are NULL (no data) when no component of the stack has spend recorded; no row at all when no component records are stored
+-- returns: one row; spend shares are NULL (no data) when no component of the stack has spend recorded; no row at all when no component records are stored
 -- param: snapshot DATE = NULL: the stack as of this date (its latest snapshot on or before it); NULL: the latest snapshot
+-- column: snapshot_date date: snapshot
+-- column: components count: components — count
+-- column: us_share_count ratio: US share, count
+-- column: us_share_spend ratio: US share, spend
+-- column: us_share_critical ratio: US share, criticality — ratios 0..1, US-controlled by ultimate parent
+-- column: us_share_spend_hq ratio: US HQ share, spend — US-headquartered only
+-- column: hard_lockin_share ratio: hard lock-in
+-- column: kill_switch_share ratio: kill switch — ratios 0..1, criticality-weighted
+-- column: unknown_share_count ratio: unknown share, count
+-- column: unknown_share_spend ratio: unknown share, spend
+-- column: unknown_share_critical ratio: unknown share, criticality — ratios 0..1, jurisdiction unknown (ultimate parent's country ZZ); US + unknown + the rest = 1
+-- column: prev_snapshot_date date: previous snapshot
+-- column: us_share_critical_prev ratio: US share, criticality, previous
 -- formula: us_share_count = N(US-controlled) / N; us_share_spend = Σ spend·[US] / Σ spend; us_share_critical = Σ criticality·[US] / Σ criticality; US = ultimate parent in US (HQ view: headquarters in US); unknown = ultimate parent's country unknown (ZZ), same three forms; US + unknown + the rest = 1; hard_lockin = Σ criticality·[US, not open source, no EU or open alternative] / Σ criticality; kill_switch = Σ criticality·[US, needs licence server or cloud connection] / Σ criticality
 WITH snaps AS (SELECT DISTINCT as_of FROM sov_stack),
 cur AS (SELECT max(as_of) AS d FROM snaps WHERE $snapshot IS NULL OR as_of <= $snapshot),

@@ -1,6 +1,22 @@
 -- title: US dependency per stack layer
--- returns: one row per layer (all layers, bottom of the stack first): layer, label, components (count), spend_eur (EUR per year), criticality (sum of weights), us_share_count, us_share_spend, us_share_critical (ratios 0..1 within the layer, US-controlled by ultimate parent), us_share_critical_hq (ratio 0..1, US-headquartered), hard_lockin_share, kill_switch_share (ratios 0..1 within the layer, criticality-weighted), us_critical_of_stack (ratio 0..1: the layer's US-controlled criticality over the whole stack's, so the layers add up to the headline us_share_critical), unknown_share_count, unknown_share_spend, unknown_share_critical (ratios 0..1 within the layer, jurisdiction unknown: ultimate parent's country ZZ), unknown_critical_of_stack (ratio 0..1, adds up to the headline unknown_share_critical); spend shares are NULL (no data) for a layer without spend recorded
+-- returns: one row per layer (all layers, bottom of the stack first); spend shares are NULL (no data) for a layer without spend recorded
 -- param: snapshot DATE = NULL: the stack as of this date; NULL: the latest snapshot
+-- column: layer text: layer — all layers, bottom of the stack first
+-- column: label text: label
+-- column: components count: components — count
+-- column: spend_eur EUR/yr: spend
+-- column: criticality 1: criticality — sum of weights
+-- column: us_share_count ratio: US share, count
+-- column: us_share_spend ratio: US share, spend
+-- column: us_share_critical ratio: US share, criticality — ratios 0..1 within the layer, US-controlled by ultimate parent
+-- column: us_share_critical_hq ratio: US HQ share, criticality — US-headquartered
+-- column: hard_lockin_share ratio: hard lock-in
+-- column: kill_switch_share ratio: kill switch — ratios 0..1 within the layer, criticality-weighted
+-- column: us_critical_of_stack ratio: US share of stack — ratio 0..1: the layer's US-controlled criticality over the whole stack's, so the layers add up to the headline us_share_critical
+-- column: unknown_share_count ratio: unknown share, count
+-- column: unknown_share_spend ratio: unknown share, spend
+-- column: unknown_share_critical ratio: unknown share, criticality — ratios 0..1 within the layer, jurisdiction unknown (ultimate parent's country ZZ)
+-- column: unknown_critical_of_stack ratio: unknown share of stack — the layer's criticality of unknown jurisdiction over the whole stack's; adds up to the headline unknown_share_critical
 -- formula: per layer L: us_share_critical = Σ_L criticality·[US] / Σ_L criticality; us_critical_of_stack = Σ_L criticality·[US] / Σ_all criticality; the unknown shares likewise with [ultimate parent's country unknown]
 WITH cur AS (SELECT max(as_of) AS d FROM sov_stack WHERE $snapshot IS NULL OR as_of <= $snapshot),
 s AS (SELECT * FROM sov_stack WHERE as_of = (SELECT d FROM cur)),

@@ -1,8 +1,29 @@
 -- title: What-if levers: substitutions ranked by criticality-weighted US-share reduction per euro
--- returns: one row per component that names an alternative vendor: component_id, name, layer (label), vendor, control_country (ISO 3166-1 alpha-2, ultimate parent), alternative, alternative_vendor, alternative_country (ultimate parent; the alternative vendor's ownership as of the snapshot date), criticality (1..5), spend_eur, alternative_spend_eur (EUR per year), switch_cost_eur (one-off EUR), first_year_cost_eur (EUR: switch cost + change in annual spend), us_critical_pp (percentage points the criticality-weighted US share falls), lockin_pp, kill_switch_pp (percentage points the hard lock-in and kill-switch shares fall), unknown_critical_pp (percentage points the criticality-weighted share of unknown jurisdiction falls), pp_per_meur (us_critical_pp per million EUR of first-year cost; NULL when the switch saves money in the first year), rank
+-- returns: one row per component that names an alternative vendor
 -- param: snapshot DATE = NULL: the stack as of this date; NULL: the latest snapshot
 -- param: limit INTEGER = 50: rows at most
--- formula: us_critical_pp = 100 · w·([US now] − [US after]) / Σ w over the stack; first_year_cost = switch_cost (or one year's spend when unknown) + alternative_spend − spend; pp_per_meur = us_critical_pp / (first_year_cost / 1e6); ranked by pp_per_meur, switches that save money first, levers that do not move the US share last
+-- column: component_id text: component id
+-- column: name text: name
+-- column: layer text: layer — label
+-- column: vendor text: vendor
+-- column: control_country text: control country — ISO 3166-1 alpha-2, ultimate parent
+-- column: alternative text: alternative
+-- column: alternative_vendor text: alternative vendor
+-- column: alternative_country text: alternative's country — ultimate parent; the alternative vendor's ownership as of the snapshot date
+-- column: criticality 1: criticality — 1..5
+-- column: spend_eur EUR/yr: spend
+-- column: alternative_spend_eur EUR/yr: alternative spend
+-- column: switch_cost_eur EUR: switch cost — one-off EUR
+-- column: first_year_cost_eur EUR: first-year cost — EUR: switch cost + change in annual spend
+-- column: us_critical_pp pp: US share change — percentage points the criticality-weighted US share falls
+-- column: lockin_pp pp: lock-in change
+-- column: kill_switch_pp pp: kill switch change — percentage points the hard lock-in and kill-switch shares fall
+-- column: unknown_critical_pp pp: unknown share change — percentage points the criticality-weighted share of unknown jurisdiction falls
+-- column: annual_change_eur EUR/yr: annual spend change — alternative spend − spend, every year after the switch
+-- column: cost_effect text: first-year cost — 'saves money' (first-year cost below 0), 'no first-year cost' (exactly 0), 'costs money' (above 0)
+-- column: pp_per_meur pp/MEUR: change per € M — us_critical_pp per million EUR of first-year cost; NULL when the first-year cost is 0 or below (nothing to divide by: see cost_effect)
+-- column: rank count: rank — among the levers that lower the US share (us_critical_pp > 0); NULL for a substitution that does not lower it
+-- formula: us_critical_pp = 100 · w·([US now] − [US after]) / Σ w over the stack; first_year_cost = switch_cost (or one year's spend when unknown) + alternative_spend − spend; pp_per_meur = us_critical_pp / (first_year_cost / 1e6); ranked only where us_critical_pp > 0: switches that cost nothing or save money first (most pp first), then by pp_per_meur; substitutions that do not lower the US share are listed after them, unranked, by their lock-in and kill-switch change
 WITH cur AS (SELECT max(as_of) AS d FROM sov_stack WHERE $snapshot IS NULL OR as_of <= $snapshot),
 base AS (SELECT * FROM sov_stack WHERE as_of = (SELECT d FROM cur)),
 total AS (SELECT sum(criticality) AS w FROM base),
@@ -38,10 +59,16 @@ scored AS (
 SELECT component_id, name, layer, vendor, control_country, alternative, alternative_vendor,
        alternative_country, criticality, spend_eur, alternative_spend_eur, switch_cost_eur,
        first_year_cost_eur, us_critical_pp, lockin_pp, kill_switch_pp, unknown_critical_pp,
+       alternative_spend_eur - spend_eur AS annual_change_eur,
+       CASE WHEN first_year_cost_eur < 0 THEN 'saves money' WHEN first_year_cost_eur = 0 THEN 'no first-year cost'
+            ELSE 'costs money' END AS cost_effect,
        CASE WHEN first_year_cost_eur > 0 THEN us_critical_pp / (first_year_cost_eur / 1e6) END AS pp_per_meur,
-       row_number() OVER (ORDER BY us_critical_pp > 0 DESC, first_year_cost_eur <= 0 DESC,
-                          us_critical_pp / greatest(first_year_cost_eur, 1) DESC,
-                          kill_switch_pp + lockin_pp DESC, component_id) AS rank
+       CASE WHEN us_critical_pp > 0 THEN
+           row_number() OVER (PARTITION BY us_critical_pp > 0
+                              ORDER BY first_year_cost_eur <= 0 DESC,
+                                       CASE WHEN first_year_cost_eur <= 0 THEN us_critical_pp END DESC NULLS LAST,
+                                       us_critical_pp / greatest(first_year_cost_eur, 1) DESC,
+                                       kill_switch_pp + lockin_pp DESC, component_id) END AS rank
 FROM scored
-ORDER BY rank
+ORDER BY rank NULLS LAST, kill_switch_pp + lockin_pp DESC, us_critical_pp DESC, component_id
 LIMIT $limit

@@ -1,7 +1,13 @@
 -- title: Sovereignty scores, stored stack against a what-if scenario
--- returns: one row per score: score (name), label, formula, baseline (ratio 0..1, the stored stack), scenario (ratio 0..1, with the substitutions applied), delta (scenario - baseline, ratio); the unknown_share_* rows are the share whose jurisdiction is unknown (ultimate parent's country ZZ); spend scores are NULL (no data) when no component has spend recorded, and every score is NULL when the stack is empty; stored records are not changed
+-- returns: one row per score (the unknown_share_* rows: the share whose jurisdiction is unknown, ultimate parent's country ZZ); spend scores are NULL (no data) when no component has spend recorded, every score NULL when the stack is empty; stored records are not changed
 -- param: snapshot DATE = NULL: the stack as of this date; NULL: the latest snapshot
 -- param: swaps VARCHAR = []: JSON list of substitutions [{"component_id": ..., "vendor_id": ... (the alternative's vendor), optional "annual_spend_eur", "open_source", "licence_server", "cloud_connection"}]; a substituted component takes the new vendor's jurisdictions (its ownership version valid at the snapshot date), its spend if given (else keeps its own), and the flags given (else false)
+-- column: score text: score — name
+-- column: label text: label
+-- column: formula text: formula
+-- column: baseline ratio: now — the stored stack
+-- column: scenario ratio: scenario — with the substitutions applied
+-- column: delta ratio: change — scenario - baseline, ratio
 -- formula: US = ultimate parent in US (HQ view: headquarters in US); unknown = ultimate parent's country unknown (ZZ); w = criticality 1..5; hard lock-in = US and not open source and no EU or open alternative (a substituted component: US and not open source); kill switch = US and needs a licence server or cloud connection
 WITH cur AS (SELECT max(as_of) AS d FROM sov_stack WHERE $snapshot IS NULL OR as_of <= $snapshot),
 base AS (SELECT * FROM sov_stack WHERE as_of = (SELECT d FROM cur)),

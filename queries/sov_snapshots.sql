@@ -1,5 +1,9 @@
 -- title: Component snapshot dates
--- returns: one row per snapshot date: snapshot_date (date), records (component records dated that day), components (count in the stack as of that date), unknown_components (of those, how many have jurisdiction unknown: ultimate parent's country ZZ)
+-- returns: one row per snapshot date
+-- column: snapshot_date date: snapshot
+-- column: records count: records — component records dated that day
+-- column: components count: components — count in the stack as of that date
+-- column: unknown_components count: unknown jurisdiction — of those, components whose ultimate parent's country is unknown (ZZ)
 SELECT s.as_of AS snapshot_date,
        (SELECT count(*) FROM components c WHERE c.snapshot_date = s.as_of) AS records,
        count(*) AS components,

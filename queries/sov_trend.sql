@@ -1,5 +1,18 @@
 -- title: Sovereignty trend: US dependency of the stack at every snapshot
--- returns: one row per snapshot: snapshot_date (date), components (count), spend_eur (EUR per year), us_share_count, us_share_spend, us_share_critical (ratios 0..1, US-controlled by ultimate parent), us_share_spend_hq, us_share_critical_hq (ratios 0..1, US-headquartered), hard_lockin_share, kill_switch_share (ratios 0..1, criticality-weighted), unknown_share_count, unknown_share_spend, unknown_share_critical (ratios 0..1, jurisdiction unknown: ultimate parent's country ZZ); spend shares are NULL (no data) at a snapshot where no component has spend recorded
+-- returns: one row per snapshot; spend shares are NULL (no data) at a snapshot where no component has spend recorded
+-- column: snapshot_date date: snapshot
+-- column: components count: components — count
+-- column: spend_eur EUR/yr: spend
+-- column: us_share_count ratio: US share, count
+-- column: us_share_spend ratio: US share, spend
+-- column: us_share_critical ratio: US share, criticality — ratios 0..1, US-controlled by ultimate parent
+-- column: us_share_spend_hq ratio: US HQ share, spend
+-- column: us_share_critical_hq ratio: US HQ share, criticality — ratios 0..1, US-headquartered
+-- column: hard_lockin_share ratio: hard lock-in
+-- column: kill_switch_share ratio: kill switch — ratios 0..1, criticality-weighted
+-- column: unknown_share_count ratio: unknown share, count
+-- column: unknown_share_spend ratio: unknown share, spend
+-- column: unknown_share_critical ratio: unknown share, criticality — ratios 0..1, jurisdiction unknown (ultimate parent's country ZZ); US + unknown + the rest = 1
 -- formula: as sov_headline, at every snapshot date; the stack as of a date is each component's latest record on or before it, retired ones left out
 SELECT as_of AS snapshot_date,
        count(*) AS components,

@@ -1,6 +1,23 @@
 -- title: Vendors by jurisdiction: headquarters and ultimate parent, as of the snapshot
--- returns: one row per stored vendor, the version of its ownership valid at the snapshot date: vendor_id, name, hq_country, hq_name, parent, control_country (ISO 3166-1 alpha-2 of the ultimate parent, the headquarters when independent), control_name, us_controlled, us_headquartered, eu_controlled, jurisdiction_unknown (booleans; unknown: ultimate parent's country ZZ), views_differ (true when the HQ and parent views disagree about the US), components (count in the stack as of the snapshot), spend_eur (EUR per year), criticality (sum of weights), valid_from (date this ownership record holds from; 1900-01-01: since always), valid_until (date the next recorded ownership takes over, exclusive; NULL: still current)
+-- returns: one row per stored vendor, the version of its ownership valid at the snapshot date
 -- param: snapshot DATE = NULL: the stack as of this date; NULL: the latest snapshot
+-- column: vendor_id text: vendor id
+-- column: name text: name
+-- column: hq_country text: HQ country
+-- column: hq_name text: HQ country name
+-- column: parent text: ultimate parent
+-- column: control_country text: control country — ISO 3166-1 alpha-2 of the ultimate parent, the headquarters when independent
+-- column: control_name text: control country name
+-- column: us_controlled bool: US-controlled
+-- column: us_headquartered bool: US-headquartered
+-- column: eu_controlled bool: EU-controlled — booleans
+-- column: jurisdiction_unknown bool: jurisdiction unknown — the ultimate parent's country is unknown (ZZ)
+-- column: views_differ bool: views differ — true when the HQ and parent views disagree about the US
+-- column: components count: components — count in the stack as of the snapshot
+-- column: spend_eur EUR/yr: spend
+-- column: criticality 1: criticality — sum of weights
+-- column: valid_from date: valid from — date this ownership record holds from; 1900-01-01: since always
+-- column: valid_until date: valid until — date the next recorded ownership takes over, exclusive; NULL: still current
 -- formula: vendor version at date D = the one with the latest valid_from on or before D (a vendor first recorded after D: its first version); D = the snapshot shown (its latest snapshot on or before $snapshot), or $snapshot itself when no components are stored, or the latest recorded version when neither is given
 WITH cur AS (SELECT max(as_of) AS d FROM sov_stack WHERE $snapshot IS NULL OR as_of <= $snapshot),
 s AS (SELECT * FROM sov_stack WHERE as_of = (SELECT d FROM cur)),

@@ -1,6 +1,19 @@
 -- title: Vendor registry: who a supplier, manufacturer, author, publisher or package namespace resolves to
--- returns: one row per registry entry: vendor_id, name, aliases ('|'-separated), hq_country, parent, parent_country, control_country (ISO 3166-1 alpha-2: the ultimate parent's, the headquarters' when independent; ZZ = unknown), category, purl_namespaces ('|'-separated package-URL prefixes), source (URL), as_of (date the facts were checked), notes, vendors_stored (versions of this vendor in the vendors table)
+-- returns: one row per registry entry
 -- param: search VARCHAR = NULL: only entries whose name, aliases or namespaces contain this text (case-insensitive); NULL: all
+-- column: vendor_id text: vendor id — becomes vendors.vendor_id when a BOM names this vendor
+-- column: name text: name
+-- column: aliases text: aliases — '|'-separated
+-- column: hq_country text: HQ country — ISO 3166-1 alpha-2; ZZ = unknown
+-- column: parent text: ultimate parent — blank: independent
+-- column: parent_country text: parent's country — ISO 3166-1 alpha-2
+-- column: control_country text: control country — the ultimate parent's, the headquarters' when independent
+-- column: category text: category
+-- column: purl_namespaces text: package namespaces — '|'-separated package-URL prefixes
+-- column: source url: source — where the facts come from
+-- column: as_of date: checked — date the facts were checked
+-- column: notes text: notes
+-- column: vendors_stored count: stored versions — versions of this vendor in the vendors table
 SELECT r.vendor_id, r.name, r.aliases, r.hq_country, r.parent, r.parent_country,
        coalesce(r.parent_country, r.hq_country) AS control_country, r.category, r.purl_namespaces,
        r.source, r.as_of, r.notes,

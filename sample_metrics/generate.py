@@ -14,6 +14,8 @@ Files written (see ``generate``):
   link_samples-YYYY-MM-DD.parquet                 per link and sample (rx/tx byte counters)
   meter_samples-YYYY-MM-DD.parquet                per meter and sample (kW, kWh counter)
   dcgm_scrape.prom                                one dcgm-exporter scrape of one node, last sample
+  vendors.csv, components.csv                     the vendor-dependency stack of the shipped sample,
+                                                  scaled to this fleet (see ``write_stack``)
   manifest.json                                   parameters, row counts, sha256 per file
 
 Units: util in percent (0..100), *_active ratios 0..1, sm_clock_mhz MHz, power_w W, energy_j J
@@ -42,7 +44,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 # --------------------------------------------------------------------------------------------
-# Fleet constants (vendor datasheets; see REFERENCE.md)
+# Fleet constants (vendor datasheets; see queries/reference/gpu_models.csv for the sources)
 # --------------------------------------------------------------------------------------------
 B200 = "NVIDIA B200"
 RTX = "NVIDIA RTX PRO 6000 Blackwell Server Edition"
@@ -627,6 +629,79 @@ def _prom_text(fleet: Fleet, node: int, vals: dict) -> str:
 
 
 # --------------------------------------------------------------------------------------------
+# vendor-dependency stack (sovereignty records)
+# --------------------------------------------------------------------------------------------
+STACK_DIR = Path(__file__).resolve().parent / "small"  # the shipped stack: a ~10,000-GPU site
+# Components whose quantity the inventory fixes in the latest snapshot: (fleet count, per unit).
+FLEET_COMPONENTS = {"gpu-b200": ("b200_gpus", 1), "gpu-rtxpro6000": ("rtx_gpus", 1),
+                    "dgx-b200": ("b200_nodes", 1), "rtx-servers": ("rtx_nodes", 1),
+                    "cpu-xeon": ("b200_nodes", 2), "cpu-epyc": ("rtx_nodes", 2), "supernics": ("b200_gpus", 1)}
+MONEY = ("annual_spend_eur", "alternative_spend_eur", "switch_cost_eur")
+
+
+def _scale_row(row: dict, factor: float) -> dict:
+    out = dict(row)
+    for col in MONEY:
+        if out.get(col, "") != "":
+            out[col] = str(int(round(float(out[col]) * factor)))
+    q = out.get("quantity", "")
+    if q != "" and float(q) > 1:
+        out["quantity"] = str(max(1, int(round(float(q) * factor))))
+    return out
+
+
+def write_stack(fleet: "Fleet", out: Path, template: Path = STACK_DIR) -> list[Path]:
+    """vendors.csv and components.csv for this fleet: the shipped stack with quantities and spend
+    scaled by (fleet GPUs / the stack's GPUs), and, in its latest snapshot, the GPUs, systems, CPUs
+    and NICs the inventory fixes set to this fleet's counts (spend at the stack's unit prices).
+
+    Writes nothing when ``out`` is the template's own folder (the stack is its own template).
+    """
+    if out.resolve() == template.resolve():
+        return []
+    with open(template / "components.csv", newline="", encoding="utf-8") as f:
+        reader = csv.DictReader(f)
+        header, rows = list(reader.fieldnames or []), list(reader)
+    latest = max(r["snapshot_date"] for r in rows)
+    stack_gpus = sum(float(r["quantity"]) for r in rows
+                     if r["snapshot_date"] == latest and r["component_id"] in ("gpu-b200", "gpu-rtxpro6000"))
+    factor = fleet.G / stack_gpus if stack_gpus else 1.0
+    n_b200 = int(fleet.node_is_b200.sum())
+    counts = {"b200_nodes": n_b200, "rtx_nodes": fleet.n_nodes - n_b200,
+              "b200_gpus": n_b200 * GPUS_PER_NODE, "rtx_gpus": (fleet.n_nodes - n_b200) * GPUS_PER_NODE}
+    # each fleet component's latest record (carried forward when the latest snapshot does not repeat it)
+    last_of = {}
+    for r in rows:
+        if r["component_id"] in FLEET_COMPONENTS and r["snapshot_date"] >= last_of.get(r["component_id"], ("",))[0]:
+            last_of[r["component_id"]] = (r["snapshot_date"], r)
+    scaled = []
+    for r in rows:
+        key = r["component_id"]
+        if key in FLEET_COMPONENTS and last_of[key][1] is r:
+            kind, per = FLEET_COMPONENTS[key]
+            q = counts[kind] * per
+            out_r = _scale_row(r, q / float(r["quantity"]) if float(r["quantity"]) else factor)
+            out_r["quantity"] = str(q)
+            if q == 0:
+                out_r["retired"] = "true"
+                out_r["quantity"] = r["quantity"]
+            scaled.append(out_r)
+        else:
+            scaled.append(_scale_row(r, factor))
+    written = []
+    p = out / "components.csv"
+    with open(p, "w", newline="", encoding="utf-8") as f:
+        w = csv.DictWriter(f, fieldnames=header, lineterminator="\n")
+        w.writeheader()
+        w.writerows(scaled)
+    written.append(p)
+    p = out / "vendors.csv"
+    p.write_bytes((template / "vendors.csv").read_bytes())
+    written.append(p)
+    return written
+
+
+# --------------------------------------------------------------------------------------------
 # main entry
 # --------------------------------------------------------------------------------------------
 def generate(out_dir: str | Path, gpus: int = 10_000, days: float = 7, interval_s: int = 60,
@@ -754,6 +829,11 @@ def generate(out_dir: str | Path, gpus: int = 10_000, days: float = 7, interval_
     with open(p, "w", encoding="utf-8", newline="\n") as f:
         f.write(_prom_text(fleet, scrape_node, v))
     written[p.name] = p
+
+    # ---- vendor-dependency records, scaled to the fleet
+    for p in write_stack(fleet, out):
+        written[p.name] = p
+        rows[p.stem] = sum(1 for _ in open(p, encoding="utf-8")) - 1
 
     # ---- manifest
     manifest = {

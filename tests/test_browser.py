@@ -14,8 +14,8 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-PAGES = {"": "AI factory at a glance", "sovereignty": "Sovereignty", "performance": "Performance",
-         "operations": "Operations", "data": "Data"}
+PAGES = {"": "AI factory at a glance", "sovereignty": "Sovereignty", "context": "The site among its peers",
+         "performance": "Performance", "operations": "Operations", "data": "Data"}
 
 pytestmark = pytest.mark.browser
 
@@ -99,7 +99,7 @@ def test_page_loads_without_errors_and_names_its_queries(browser, server, path):
         assert "Executives" in nav and "Auditors" in nav, nav
         assert page.get_by_text("query ", exact=False).count() > 0
         # charts are drawn (Vega embeds a canvas or svg)
-        if path in ("", "operations", "performance"):
+        if path in ("", "operations", "performance", "context"):
             page.wait_for_selector(".vega-embed", timeout=30_000)
     finally:
         page.close()
@@ -136,5 +136,29 @@ def test_performance_drills_down_to_one_gpu(browser, server):
         assert page.locator('[data-testid="stException"]').count() == 0 and not errors
         page.get_by_text("SQL · perf_gpu_series").wait_for(timeout=10_000)
         assert page.get_by_text("gpu_uuid=GPU-", exact=False).count() > 0
+    finally:
+        page.close()
+
+
+def test_context_switches_precision_and_keeps_it_in_the_url(browser, server):
+    page, errors = open_page(browser, f"{server}/context?compare=fp64/dense/measured", height=3000)
+    try:
+        page.get_by_text("Among peers: FP64 HPL Rmax (measured)").wait_for(timeout=30_000)
+        page.get_by_text("the store holds no HPL run", exact=False).first.wait_for(timeout=10_000)
+        assert page.get_by_text("28.9 PFLOPS").count() > 0  # the FP64 nameplate tile
+        page.wait_for_selector(".vega-embed", timeout=30_000)
+        # switch to FP8 dense peak in the sidebar's picker
+        page.get_by_label("Compare at", exact=True).first.click()
+        page.locator('[role="option"]', has_text="FP8 dense peak").first.click()
+        _settle(page)
+        page.get_by_text("Among peers: FP8 dense peak").wait_for(timeout=30_000)
+        assert page.locator('[data-testid="stException"]').count() == 0 and not errors, errors
+        assert "compare=fp8%2Fdense%2Fpeak" in page.url or "compare=fp8/dense/peak" in page.url, page.url
+        assert page.get_by_text("3.71 EFLOPS").count() > 0  # the FP8 nameplate, placed beside the peers
+        assert page.get_by_text("9 of 37 peers publish a figure at FP8 dense peak", exact=False).count() == 1
+        # the charts are drawn: the peers' chart names a peer by its axis label
+        page.wait_for_selector(".vega-embed", timeout=30_000)
+        assert page.locator(".vega-embed").count() >= 3
+        assert page.locator(".vega-embed", has_text="Colossus 2").count() >= 1
     finally:
         page.close()

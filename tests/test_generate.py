@@ -64,7 +64,7 @@ def test_files_written(out):
     d, files = out
     expected = {"gpus.csv", "links.csv", "meters.csv", "gpu_samples-2026-11-16.parquet",
                 "link_samples-2026-11-16.parquet", "meter_samples-2026-11-16.parquet",
-                "dcgm_scrape.prom", "manifest.json"}
+                "dcgm_scrape.prom", "vendors.csv", "components.csv", "manifest.json"}
     assert set(files) == expected
     for name, p in files.items():
         assert p == d / name and p.is_file()
@@ -365,6 +365,38 @@ def test_rejects_bad_arguments(tmp_path):
         gen.generate(tmp_path, gpus=0)
     with pytest.raises(ValueError):
         gen.generate(tmp_path, days=0)
+
+
+def test_stack_scaled_to_the_fleet(out, tmp_path):
+    """vendors.csv and components.csv: the shipped stack, scaled to this fleet, loadable as is."""
+    from dashboard.ingest import ensure_reference, load_path
+    from dashboard.store import connect
+
+    d, _ = out
+    gpus = pd.read_csv(d / "gpus.csv")
+    comps = pd.read_csv(d / "components.csv")
+    shipped = pd.read_csv(gen.STACK_DIR / "components.csv")
+    assert (d / "vendors.csv").read_bytes() == (gen.STACK_DIR / "vendors.csv").read_bytes()
+    assert len(comps) == len(shipped) and list(comps.columns) == list(shipped.columns)
+    latest = comps[comps.snapshot_date == comps.snapshot_date.max()].set_index("component_id")
+    b200 = int((gpus.model == gen.B200).sum())
+    assert latest.loc["gpu-b200", "quantity"] == b200 and latest.loc["dgx-b200", "quantity"] == b200 // 8
+    assert latest.loc["gpu-rtxpro6000", "quantity"] == len(gpus) - b200
+    # spend follows the quantity at the shipped stack's unit price
+    ship = shipped[shipped.snapshot_date == shipped.snapshot_date.max()].set_index("component_id")
+    unit = ship.loc["gpu-b200", "annual_spend_eur"] / ship.loc["gpu-b200", "quantity"]
+    assert latest.loc["gpu-b200", "annual_spend_eur"] == pytest.approx(unit * b200, abs=1)
+    # site-wide items scale with the fleet: 64 of the stack's 10,000 GPUs
+    site = shipped.set_index(["snapshot_date", "component_id"]).loc[("2026-02-04", "site-building"), "annual_spend_eur"]
+    assert comps.set_index(["snapshot_date", "component_id"]).loc[("2026-02-04", "site-building"),
+                                                                   "annual_spend_eur"] == round(site * 64 / 10_000)
+    con = connect(tmp_path / "stack.duckdb")
+    ensure_reference(con)
+    for name in ("vendors.csv", "components.csv"):
+        r = load_path(con, d / name)
+        assert r.status == "ok", r.summary()
+    assert con.execute("SELECT count(*) FROM sov_stack").fetchall()[0][0] > 0
+    con.close()
 
 
 def test_shipped_small_sample_matches_manifest():

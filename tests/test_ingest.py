@@ -7,7 +7,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
-from dashboard.ingest import load_path
+from dashboard.ingest import ensure_reference, load_path
 from dashboard.store import connect
 
 from .conftest import write
@@ -283,6 +283,8 @@ def test_migrations_are_recorded_and_reapplying_is_a_no_op(db_path):
     c.close()
     c = connect(db_path)
     assert c.execute("SELECT version FROM schema_migrations ORDER BY 1").fetchall() == versions
+    assert c.execute("SELECT count(*) FROM gpu_models").fetchall()[0][0] == 0  # the store loads no data
+    ensure_reference(c)
     assert c.execute("SELECT count(*) FROM gpu_models").fetchall()[0][0] >= 7
 
 

@@ -6,6 +6,8 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from dashboard.pages import PAGES as PAGES_DECLARED
+
 PAGES = Path(__file__).resolve().parent.parent / "dashboard" / "views"
 
 
@@ -21,16 +23,24 @@ def captions(at: AppTest) -> str:
     return "\n".join(c.value for c in at.caption)
 
 
-@pytest.mark.parametrize("page, queries", [
-    ("overview.py", ["perf_headline", "perf_delivered", "energy_headline", "sov_headline"]),
-    ("operations.py", ["ops_utilization", "ops_worst_gpus", "energy_power", "net_link_utilization", "net_link_summary"]),
-    ("data.py", ["store_contents", "ingest_log", "rejects", "fleet_inventory", "gpu_catalog", "xid_catalog"]),
-])
-def test_page_renders_and_names_its_queries(page, queries, sample_db, monkeypatch):
-    at = render(PAGES / page, sample_db, monkeypatch)
+@pytest.mark.parametrize("page", PAGES_DECLARED, ids=lambda p: p.script)
+def test_page_draws_every_figure_it_declares(page, sample_db, monkeypatch):
+    at = render(page.path, sample_db, monkeypatch)
     text = captions(at) + "\n".join(e.label for e in at.expander)
-    for q in queries:
-        assert f"`{q}`" in text or f"SQL · {q}" in text, f"{page} does not name {q}"
+    for q in page.figures:
+        assert f"`{q}`" in text and f"SQL · {q}" in text, f"{page.script} does not name {q}"
+
+
+def test_a_page_cannot_draw_a_figure_it_does_not_declare(sample_db, monkeypatch):
+    monkeypatch.setenv("AIFD_DB", str(sample_db))
+
+    def page():
+        from dashboard import ui
+        ui.start("operations.py")
+        ui.run("sov_headline")
+
+    at = AppTest.from_function(page, default_timeout=30).run()
+    assert "does not declare it for that page" in str(at.exception[0].value)
 
 
 def test_overview_headlines(sample_db, monkeypatch):
@@ -44,10 +54,10 @@ def test_overview_headlines(sample_db, monkeypatch):
 
 def test_operations_range_picker_changes_the_figures(sample_db, monkeypatch):
     at = render(PAGES / "operations.py", sample_db, monkeypatch)
-    assert "2026-11-16 00:00 → 2026-11-17 23:55 UTC" in captions(at)
+    assert "2026-11-16 00:00 → 2026-11-18 00:00 UTC" in captions(at)  # the stored range on whole hours
     at.radio(key="range_preset").set_value("Last 6 h").run()
     assert not at.exception
-    assert "2026-11-17 17:55 → 2026-11-17 23:55 UTC" in captions(at)
+    assert "2026-11-17 18:00 → 2026-11-18 00:00 UTC" in captions(at)
 
 
 def test_data_page_lists_every_load(sample_db, monkeypatch):

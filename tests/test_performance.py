@@ -25,11 +25,14 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from dashboard import queries
+from dashboard import figures, queries
 from dashboard.config import REPO_ROOT
-from dashboard.ingest import load_path
-from dashboard.metrics import performance
+from dashboard.ingest import ensure_reference, load_path
+from dashboard.config import Settings, Target
+from dashboard.pages import page
 from dashboard.store import connect
+
+from .conftest import figure
 
 START = datetime(2026, 1, 1, 0, 0)
 END = datetime(2026, 1, 1, 2, 0)
@@ -75,6 +78,7 @@ def tiny_db(tmp_path_factory) -> Path:
     folder = tmp_path_factory.mktemp("tiny")
     db = folder / "tiny.duckdb"
     con = connect(db)
+    ensure_reference(con)
     for name, text, kind in (("catalog.csv", CATALOG, "gpu_models"), ("gpus.csv", INVENTORY, "gpus"),
                              ("samples.csv", _samples(), "gpu_samples")):
         path = folder / name
@@ -93,7 +97,8 @@ def tiny(tiny_db):
 
 
 def run(con, name, **params):
-    return queries.run(con, name, **params).frame
+    wanted = {p.name for p in queries.load(name).params}
+    return figure(con, name, **{k: v for k, v in params.items() if k in wanted}).frame
 
 
 RANGE = dict(start=START, end=END)
@@ -185,7 +190,12 @@ def test_unknown_model_is_flagged_not_dropped(tiny):
     n1 = run(tiny, "perf_gpus", **RANGE, hostname="n1").set_index("gpu_uuid")
     assert n1.loc["GPU-g2", "status"] == "no profiling counters"
     assert pd.isna(n1.loc["GPU-g2", "delivered_tflops"])  # missing, not zero
-    assert n1.loc["GPU-g1", "status"] == "ok"
+    assert n1.loc["GPU-g1", "status"] == "XID"       # XID 79 and 48: not "ok"
+    n3 = run(tiny, "perf_gpus", **RANGE, hostname="n3").set_index("gpu_uuid")
+    assert n3.loc["GPU-g4", "status"] == "idle stretches"   # one 60-minute idle run, busy at the end
+    assert n3.loc["GPU-g5", "status"] == "overheating"
+    assert run(tiny, "perf_gpus", **RANGE, hostname="n3", idle_minutes=55).set_index("gpu_uuid").loc[
+        "GPU-g4", "status"] == "idle at the end"            # the second, 55-minute run counts too
     assert n1.loc["GPU-g1", "delivered_tflops"] == pytest.approx((0.5 * 0.5 + 0.3 * 1.0) / 2 * 200)
     assert n1.loc["GPU-g1", "clock_factor"] == pytest.approx(0.75)
     assert n1.loc["GPU-g1", "xid_codes"] == "48, 79"
@@ -336,12 +346,16 @@ def test_bad_precision_is_a_clear_error(tiny):
         run(tiny, "perf_delivered", **RANGE, precision="int8")
 
 
-def test_metrics_module_fills_settings(tiny):
-    r = performance.headline(tiny, START, END, bucket_minutes=60, target_tflops=100)
-    assert r.params["precision"] == "bf16" and r.params["idle_minutes"] == 60
-    assert r.frame.iloc[0].delivered_tflops == pytest.approx(sum(BF16_BUCKETS) / 2)
-    assert performance.drill(tiny, START, END, rack="r3").name == "perf_nodes"
-    assert performance.drill(tiny, START, END, pod="p1", rack="r1", hostname="n1").name == "perf_gpus"
+def test_the_figure_core_fills_settings_and_the_caller_overrides_them(tiny):
+    fp64 = Settings(target=Target(exaflops=1e-4, precision="fp64"), idle_minutes=55)
+    r = figures.run(tiny, "perf_headline", fp64, start=START, end=END, bucket_minutes=60)
+    assert r.params["precision"] == "fp64" and r.params["idle_minutes"] == 55
+    assert r.params["target_tflops"] == pytest.approx(100)
+    assert r.value("delivered_tflops") == pytest.approx(sum(FP64_BUCKETS) / 2)
+    r = figures.run(tiny, "perf_headline", fp64, start=START, end=END, bucket_minutes=60, precision="bf16")
+    assert r.value("delivered_tflops") == pytest.approx(sum(BF16_BUCKETS) / 2)
+    with pytest.raises(queries.QueryError, match="has no parameter pod"):
+        figures.run(tiny, "perf_headline", fp64, start=START, end=END, pod="p1")
 
 
 def test_cli_prints_the_same_headline(tiny_db, tiny):
@@ -352,10 +366,9 @@ def test_cli_prints_the_same_headline(tiny_db, tiny):
             "--format", "json"]
     for k, v in params.items():
         args += ["--param", f"{k}={v}"]
-    env = {k: v for k, v in os.environ.items() if not k.startswith("AIFD_")}
-    out = subprocess.run(args, capture_output=True, text=True, env=env, cwd=REPO_ROOT, check=True)
+    out = subprocess.run(args, capture_output=True, text=True, cwd=REPO_ROOT, check=True)
     cli = json.loads(out.stdout)[0]
-    page = queries.run(tiny, "perf_headline", **params).frame.iloc[0]
+    page = figure(tiny, "perf_headline", **params).frame.iloc[0]
     assert set(cli) == set(page.index)
     for k, v in cli.items():
         assert v == pytest.approx(float(page[k])), k
@@ -391,21 +404,10 @@ def test_sample_designed_faults_are_found(sample):
     assert 0 < h.mfu < 1 and h.util_pct > h.tensor_active_pct   # busy is more than useful
 
 
-def test_sample_queries_are_fast(sample):
-    """Every figure of the page within a second on the sample (one cold run each)."""
-    p = json.loads((REPO_ROOT / "sample_metrics" / "small" / "manifest.json").read_text())["params"]
-    rng = dict(start=p["start"], end=p["end"])
-    calls = {
-        "perf_headline": dict(rng, bucket_minutes=15), "perf_claim_check": {},
-        "perf_delivered": dict(rng, bucket_minutes=15), "perf_rack_heatmap": dict(rng, bucket_minutes=60),
-        "perf_pods": rng, "perf_racks": dict(rng, pod="p01"), "perf_nodes": dict(rng, rack="p01-r01"),
-        "perf_gpus": dict(rng, hostname="dgx-b200-p01-r01-n01"),
-        "perf_idle_gpus": rng, "perf_unhealthy_gpus": rng,
-    }
-    for name, kw in calls.items():
-        r = queries.run(sample, name, **kw)
-        assert r.elapsed_ms < 1000, (name, r.elapsed_ms)
-    assert set(calls) | {"perf_gpu_series"} == set(performance.QUERIES)
+def test_the_page_declares_every_perf_query():
+    declared = set(page("performance.py").all_figures)
+    # and the fleet counts every page shares (idle, unhealthy: ops_attention_counts)
+    assert {p.stem for p in (REPO_ROOT / "queries").glob("perf_*.sql")} | {"ops_attention_counts"} == declared
 
 
 def test_performance_page_renders(sample_db, monkeypatch):
@@ -431,25 +433,31 @@ def test_performance_page_renders(sample_db, monkeypatch):
 
 # ------------------------------------------------------------------ the shared rules as macros
 
-MACRO_FILE = REPO_ROOT / "queries" / "schema" / "003_performance_macros.sql"
+MACRO_FILE = REPO_ROOT / "queries" / "definitions" / "010_performance.sql"
 PERF_QUERIES = sorted(p.stem for p in (REPO_ROOT / "queries").glob("perf_*.sql"))
 
 
 def _macros() -> list[str]:
     import re
-    return re.findall(r"CREATE OR REPLACE MACRO (\w+)\(", MACRO_FILE.read_text())
+    return re.findall(r"CREATE OR REPLACE TEMP MACRO (\w+)\(", MACRO_FILE.read_text())
 
 
-def test_macros_exist_after_migration(tiny):
+def test_macros_are_defined_on_every_connection_and_not_stored(tiny, tiny_db):
     expected = {"perf_precision", "gpu_peaks", "gpu_activity", "gpu_idle", "gpu_health", "gpu_sampling",
-                "is_xid", "is_hot"}
+                "is_xid", "is_hot", "gpu_levels", "derived", "floor_to", "ceil_to", "gpu_sample_rows",
+                "gpu_hour_rows", "gpu_interval_rows", "gpu_hours", "gpu_groups", "gpu_fleet_intervals",
+                "gpu_totals", "gpu_runs_in", "gpu_runs_from_samples"}
     assert set(_macros()) == expected
     found = {r[0] for r in tiny.execute(
         "SELECT function_name FROM duckdb_functions() WHERE function_type IN ('macro', 'table_macro')"
     ).fetchall()}
     assert expected <= found
-    assert tiny.execute("SELECT name FROM schema_migrations WHERE version = 3").fetchall() == [
-        ("performance_macros",)]
+    import duckdb
+    bare = duckdb.connect(str(tiny_db), read_only=True)  # the file alone holds no stale copy
+    stored = {r[0] for r in bare.execute(
+        "SELECT function_name FROM duckdb_functions() WHERE function_type IN ('macro', 'table_macro')").fetchall()}
+    bare.close()
+    assert not expected & stored
 
 
 @pytest.mark.parametrize("name", PERF_QUERIES)
@@ -463,7 +471,7 @@ def test_perf_query_header_names_the_macros_it_uses(name):
         return
     assert called, f"{name} should use the performance macros"
     uses = q.meta.get("uses", "")
-    assert uses.endswith("(queries/schema/003_performance_macros.sql)"), uses
+    assert uses.endswith("(queries/definitions/010_performance.sql)"), uses
     named = {s.strip() for s in uses.rsplit("(", 1)[0].split(",")}
     assert named == called, f"{name}: header names {sorted(named)}, SQL calls {sorted(called)}"
     # the formulas live in the macros only
@@ -507,11 +515,29 @@ def test_provenance_shows_the_macro_definitions():
     def page():
         import pandas as pd
         from dashboard import queries, ui
-        ui.provenance(queries.Result(queries.load("perf_delivered"), {}, pd.DataFrame(), 0.0))
-        ui.provenance(queries.Result(queries.load("perf_claim_check"), {}, pd.DataFrame(), 0.0))
+        from dashboard.figures import Figure
+        ui.provenance(Figure(queries.load("perf_delivered"), {}, pd.DataFrame(), 0.0))
+        ui.provenance(Figure(queries.load("perf_claim_check"), {}, pd.DataFrame(), 0.0))
 
     at = AppTest.from_function(page, default_timeout=30).run()
     assert not at.exception, at.exception
     codes = [c.value for c in at.code]
-    assert sum("CREATE OR REPLACE MACRO gpu_activity" in c for c in codes) == 1  # perf_delivered only
-    assert any("Macros used: gpu_activity" in c.value for c in at.caption)
+    assert sum("CREATE OR REPLACE TEMP MACRO gpu_fleet_intervals" in c for c in codes) == 1  # perf_delivered only
+    assert any("Definitions used: gpu_fleet_intervals" in c.value for c in at.caption)
+
+
+def test_overview_shows_the_hand_computed_figures(tiny_db, monkeypatch):
+    """The Overview's tiles, read off the rendered page, equal the arithmetic above."""
+    from streamlit.testing.v1 import AppTest
+
+    monkeypatch.setenv("AIFD_DB", str(tiny_db))
+    monkeypatch.setenv("AIFD_TARGET_EXAFLOPS", "0.0001")  # 100 TFLOPS
+    at = AppTest.from_file(str(REPO_ROOT / "dashboard" / "views" / "overview.py"), default_timeout=60).run()
+    assert not at.exception, at.exception
+    tiles = {m.label: m for m in at.metric}
+    delivered = sum(BF16_BUCKETS) / 2                               # 72.58 TFLOPS
+    assert tiles["Delivered (BF16, estimate)"].value == f"{delivered:.1f} TFLOPS"
+    assert tiles["Delivered (BF16, estimate)"].delta == f"{delivered:.1f} % of the 0.0001 EF target"
+    assert tiles["Nameplate peak (BF16 dense)"].value == "800 TFLOPS"   # 4 catalogued GPUs × 200
+    mfu = delivered / (3 * 200)                                     # g2 has no counters: not counted
+    assert tiles["MFU, est."].value == f"{100 * mfu:.1f} %"

@@ -11,10 +11,10 @@ import pytest
 
 from dashboard import queries
 from dashboard.config import QUERIES_DIR
-from dashboard.ingest import load_path
+from dashboard.ingest import ensure_reference, load_path
 from dashboard.store import connect
 
-from .conftest import write
+from .conftest import figure, write
 
 T0 = datetime(2026, 11, 16, 0, 0)
 T1, T2 = T0 + timedelta(minutes=10), T0 + timedelta(minutes=20)
@@ -28,6 +28,7 @@ def iso(t: datetime) -> str:
 @pytest.fixture
 def tiny(db_path: Path, tmp_path: Path) -> Path:
     con = connect(db_path)
+    ensure_reference(con)
     files = {
         "gpus.csv": "gpu_uuid,hostname,gpu_index,rack,pod,model\n"
                     "GPU-a,n1,0,r1,p1,NVIDIA B200\nGPU-b,n1,1,r1,p1,NVIDIA B200\n"
@@ -61,7 +62,7 @@ def tiny(db_path: Path, tmp_path: Path) -> Path:
 def run(db: Path, name: str, **params):
     con = connect(db, read_only=True)
     try:
-        return queries.run(con, name, **params).frame
+        return figure(con, name, **params).frame
     finally:
         con.close()
 
@@ -105,7 +106,14 @@ def test_power_by_kind_sums_gpus_once_per_bucket(tiny):
 
 def test_utilization_by_pod(tiny):
     f = run(tiny, "ops_utilization", start=T0, end=END, bucket_minutes=60)
-    by_pod = f.set_index("pod")
+    fleet = f[f.line == "fleet"].iloc[0]
+    assert fleet.util_pct == pytest.approx((85 * 6 + 45 * 6) / 12)      # over all samples
+    assert (fleet.util_pct_min, fleet.util_pct_max) == (pytest.approx(45), pytest.approx(85))
+    assert fleet.pods == 2 and fleet.gpus == 4
+    assert f[f.line != "fleet"].pod_rank.tolist() == [1, 2]             # p2 has the least tensor activity
+    assert f[f.line != "fleet"].pod.tolist() == ["p2", "p1"]
+    assert run(tiny, "ops_utilization", start=T0, end=END, bucket_minutes=60, worst=1).line.tolist() == ["fleet", "p2"]
+    by_pod = f[f.line != "fleet"].set_index("pod")
     assert by_pod.loc["p1", "util_pct"] == pytest.approx(85)
     assert by_pod.loc["p1", "tensor_active_pct"] == pytest.approx(45)
     assert by_pod.loc["p2", "tensor_active_pct"] == pytest.approx(15.5)
@@ -113,12 +121,20 @@ def test_utilization_by_pod(tiny):
 
 
 def test_gpus_needing_attention_named_and_ordered(tiny):
-    f = run(tiny, "ops_worst_gpus", start=T0, end=END, hot_temp_c=85, idle_threshold=0.05, limit=10)
+    # GPU-c idles 3 samples 10 minutes apart: a 30-minute run, idle by a 30-minute rule only
+    f = run(tiny, "ops_worst_gpus", start=T0, end=END, hot_temp_c=85, idle_threshold=0.05, idle_minutes=30,
+            limit=10)
     assert f[["gpu_uuid", "issue"]].values.tolist() == [
         ["GPU-a", "XID 79 (GPU has fallen off the bus)"],
         ["GPU-b", "overheating (91.0 degC)"],
-        ["GPU-c", "idle"],
+        ["GPU-c", "idle the whole range"],
     ]
+    f60 = run(tiny, "ops_worst_gpus", start=T0, end=END, hot_temp_c=85, idle_threshold=0.05, idle_minutes=60,
+              limit=10)
+    assert f60["gpu_uuid"].tolist() == ["GPU-a", "GPU-b"]
+    counts = run(tiny, "ops_attention_counts", start=T0, end=END, hot_temp_c=85, idle_threshold=0.05,
+                 idle_minutes=30).set_index("issue_key")["gpus"]
+    assert counts["attention"] == len(f) and counts["idle_all_range"] == 1 and counts["xid_79"] == 1
 
 
 def test_store_contents_and_inventory(tiny):
@@ -128,15 +144,47 @@ def test_store_contents_and_inventory(tiny):
     assert inv[["model", "in_catalog", "gpus", "nodes"]].values.tolist() == [["NVIDIA B200", True, 4, 2]]
 
 
-def all_query_files() -> list[str]:
-    return sorted(str(p.relative_to(QUERIES_DIR).with_suffix("")) for p in QUERIES_DIR.rglob("*.sql")
-                  if p.parent.name != "schema")
+def helper_query_files() -> list[str]:
+    return sorted(str(p.relative_to(QUERIES_DIR).with_suffix("")) for p in QUERIES_DIR.glob("*/*.sql")
+                  if p.parent.name not in ("schema", "definitions"))
 
 
-@pytest.mark.parametrize("name", all_query_files())
-def test_every_query_has_a_header_and_declares_what_it_uses(name):
-    q = queries.load(name)
-    assert q.title and q.returns
+@pytest.mark.parametrize("name", helper_query_files())
+def test_every_helper_query_loads(name):
+    assert queries.load(name).title
+
+
+DRILL = {"pod": "p01", "rack": "p01-r01", "hostname": "dgx-b200-p01-r01-n01"}
+
+
+@pytest.mark.parametrize("name", queries.names())
+def test_every_figure_returns_its_declared_columns_on_the_sample(name, sample_db):
+    """figures.run compares the frame with the header's `-- column:` lines; every figure runs here."""
+    con = connect(sample_db, read_only=True)
+    try:
+        q = queries.load(name)
+        params = {k: v for k, v in DRILL.items() if any(p.name == k for p in q.params)}
+        if any(p.name == "gpu_uuid" for p in q.params):
+            params["gpu_uuid"] = con.execute("SELECT min(gpu_uuid) FROM gpus").fetchall()[0][0]
+        f = figure(con, name, **params)
+    finally:
+        con.close()
+    assert [c.name for c in f.columns] == list(f.frame.columns)
+    assert all(c.label for c in f.columns)
+    assert all(p.doc for p in q.params), f"{name}: every parameter says what it is"
+
+
+def test_a_column_the_header_does_not_declare_is_refused(tmp_path, tiny):
+    write(tmp_path / "extra.sql", "-- title: t\n-- returns: one row\n-- column: a count: A\nSELECT 1 AS a, 2 AS b\n")
+    q = queries.load("extra", root=tmp_path)
+    with pytest.raises(queries.QueryError, match="undeclared: b"):
+        q.check_columns(["a", "b"])
+    write(tmp_path / "unit.sql", "-- title: t\n-- returns: one row\n-- column: a furlongs: A\nSELECT 1 AS a\n")
+    with pytest.raises(queries.QueryError, match="unknown unit 'furlongs'"):
+        queries.load("unit", root=tmp_path)
+    write(tmp_path / "none.sql", "-- title: t\n-- returns: one row\nSELECT 1 AS a\n")
+    with pytest.raises(queries.QueryError, match="declares its columns"):
+        queries.load("none", root=tmp_path)
 
 
 def test_undeclared_parameter_is_refused(tmp_path):
@@ -147,8 +195,15 @@ def test_undeclared_parameter_is_refused(tmp_path):
 
 def test_missing_required_parameter_is_named(tiny):
     con = connect(tiny, read_only=True)
-    with pytest.raises(queries.QueryError, match="parameter start"):
-        queries.run(con, "energy_headline", end=END)
+    with pytest.raises(queries.QueryError, match="parameter pod"):
+        figure(con, "perf_racks", start=T0, end=END)
+
+
+def test_a_range_not_given_is_the_whole_stored_range(tiny):
+    con = connect(tiny, read_only=True)
+    f = figure(con, "energy_headline")
+    assert f.data_range == (T0, T0 + timedelta(hours=1))  # on whole hours: the same samples
+    assert f.value("pue") == pytest.approx(figure(con, "energy_headline", start=T0, end=END).value("pue"))
 
 
 def test_cli_prints_the_same_figure_as_the_core(tiny):
@@ -175,5 +230,5 @@ def test_xid_meanings_come_from_the_reference_table_and_can_be_revised(tiny, tmp
     r = load_path(con, write(tmp_path / "xid.csv", "code,meaning,source\n79,GPU lost from the PCIe bus,site runbook\n"))
     assert r.status == "ok" and r.domains[0].updated == 1
     con.close()
-    f = run(tiny, "ops_worst_gpus", start=T0, end=END, hot_temp_c=85, idle_threshold=0.05, limit=1)
+    f = run(tiny, "ops_worst_gpus", start=T0, end=END, hot_temp_c=85, limit=1)
     assert f["issue"].tolist() == ["XID 79 (GPU lost from the PCIe bus)"]

@@ -21,11 +21,12 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from dashboard import queries
-from dashboard.ingest import load_path
+from dashboard.ingest import ensure_reference, load_path
 from dashboard.ingest.sbom import _validate
 from dashboard.ingest.staging import FileError
 from dashboard.store import connect
+
+from .conftest import figure
 
 CYCLONEDX_EXAMPLES = 100
 YAML_EXAMPLES = 100
@@ -36,6 +37,7 @@ _counter = itertools.count()
 def store(tmp_path_factory):
     folder = tmp_path_factory.mktemp("props")
     c = connect(folder / "props.duckdb")
+    ensure_reference(c)
     yield c, folder
     c.close()
 
@@ -68,7 +70,7 @@ def _broken_rules(con) -> list:
 def _figures_in_range(con) -> None:
     """Every sovereignty share is a number in 0..1 or NULL, never NaN or infinite."""
     for name in ("sov_headline", "sov_layers", "sov_scores"):
-        frame = queries.run(con, name).frame
+        frame = figure(con, name).frame
         for col in [c for c in frame.columns if "share" in c or c in ("baseline", "scenario")]:
             values = frame[col].dropna()
             assert ((values >= 0) & (values <= 1 + 1e-9)).all(), (col, values.tolist())

@@ -15,9 +15,9 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from dashboard import queries
-from dashboard.ingest import load_path, load_paths
-from dashboard.metrics import sovereignty as sov
+from dashboard.ingest import ensure_reference, load_path, load_paths
+
+from .conftest import figure
 
 FIXTURES = Path(__file__).parent / "fixtures" / "sbom"
 
@@ -35,11 +35,11 @@ def _warnings(r) -> str:
 
 
 def _components(con, snapshot=None) -> pd.DataFrame:
-    return queries.run(con, "sov_components", snapshot=snapshot).frame.set_index("component_id")
+    return figure(con, "sov_components", snapshot=snapshot).frame.set_index("component_id")
 
 
 def _scores(con, snapshot=None) -> dict[str, float]:
-    return {r.score: r.baseline for r in sov.scores(con, snapshot=snapshot).frame.itertuples()}
+    return {r.score: r.baseline for r in figure(con, "sov_scores", snapshot=snapshot).frame.itertuples()}
 
 
 def _control(f: pd.DataFrame, scope: str) -> dict[str, str]:
@@ -71,7 +71,7 @@ def test_hardware_bom_suppliers_without_addresses_resolve_through_the_registry(c
     assert f.loc["com.example.aifactory/gpu-node::molex-46562-0002", "quantity"] == 16  # cdx:device:quantity
     assert set(f.layer) == {"Systems"}
     # N = 13, all w = 3: US 7, unknown 2; HQ view US: NVIDIA, Samtec, Molex = 3
-    h = sov.headline(con).frame.iloc[0]
+    h = figure(con, "sov_headline").frame.iloc[0]
     assert h.components == 13
     assert h.us_share_count == pytest.approx(7 / 13) and h.us_share_critical == pytest.approx(7 / 13)
     assert h.unknown_share_count == pytest.approx(2 / 13) and h.unknown_share_critical == pytest.approx(2 / 13)
@@ -79,7 +79,7 @@ def test_hardware_bom_suppliers_without_addresses_resolve_through_the_registry(c
     s = _scores(con)
     assert s["us_share_count_hq"] == pytest.approx(3 / 13)
     assert pd.isna(s["us_share_spend"])
-    v = queries.run(con, "sov_vendors").frame.set_index("vendor_id")
+    v = figure(con, "sov_vendors").frame.set_index("vendor_id")
     assert v.loc["shenzhen_example_metalworks_co_ltd", "jurisdiction_unknown"]
     assert v.loc["unknown", "hq_country"] == "ZZ" and v.loc["unknown", "components"] == 1
     assert not v.loc["rittal", "jurisdiction_unknown"] and v.loc["rittal", "eu_controlled"]
@@ -97,15 +97,15 @@ def test_ml_bom_1_6_suppliers_are_hugging_face_organisations(con):
         "Llama-3.1-8B-Instruct": "US", "Teuken-7B-instruct-commercial-v0.4": "DE", "FLUX.1-dev": "DE",
         "falcon-7b": "AE", "granite-3.1-8b-instruct": "US", "sentiment-xl@2.1": "ZZ", "wikipedia-20231101.en": "ZZ"}
     # N = 10: US 4 (gpt-4o, bert, llama, granite), EU 3, AE 1, unknown 2
-    h = sov.headline(con).frame.iloc[0]
+    h = figure(con, "sov_headline").frame.iloc[0]
     assert (h.us_share_count, h.unknown_share_count) == pytest.approx((4 / 10, 2 / 10))
     assert h.us_share_critical == pytest.approx(4 / 10) and h.unknown_share_critical == pytest.approx(2 / 10)
-    layers = sov.layers(con).frame.set_index("layer")
+    layers = figure(con, "sov_layers").frame.set_index("layer")
     assert layers.loc["models", "components"] == 10
     assert layers.loc["models", "unknown_share_critical"] == pytest.approx(2 / 10)
     assert layers.loc["models", "unknown_critical_of_stack"] == pytest.approx(2 / 10)
     assert pd.isna(layers.loc["models", "us_share_spend"])
-    fw = sov.framework(con).frame.set_index("objective")
+    fw = figure(con, "sov_framework").frame.set_index("objective")
     assert fw.loc["SOV-2", "unknown_in_scope"] == 2 and fw.loc["SOV-2", "unknown_share"] == pytest.approx(2 / 10)
     assert fw.loc["SOV-2", "indicator_value"] == pytest.approx(3 / 10)  # EU-controlled: Mistral, Teuken, FLUX
 
@@ -121,10 +121,10 @@ def test_ml_bom_1_7_model_card_with_datasets(con):
         "component-deepseek-distill": "CN",        # pkg:huggingface/deepseek-ai
         "pkg:pypi/vllm@0.11.0": "US"}              # PyTorch Foundation (Linux Foundation)
     # N = 6: US 1, unknown 2; layers: models 5 (unknown 2), AI frameworks 1 (US 1)
-    h = sov.headline(con).frame.iloc[0]
+    h = figure(con, "sov_headline").frame.iloc[0]
     assert str(h.snapshot_date)[:10] == "2026-11-02"
     assert (h.us_share_count, h.unknown_share_count) == pytest.approx((1 / 6, 2 / 6))
-    layers = sov.layers(con).frame.set_index("layer")
+    layers = figure(con, "sov_layers").frame.set_index("layer")
     assert layers.loc["models", "unknown_share_count"] == pytest.approx(2 / 5)
     assert layers.loc["ai_frameworks", "us_share_critical"] == pytest.approx(1.0)
     assert layers.loc[["models", "ai_frameworks"], "unknown_critical_of_stack"].sum() == pytest.approx(2 / 6)
@@ -148,9 +148,9 @@ def test_syft_image_scan(con):
                     "5e8a0c2d4f6b1397": "ZZ",   # tqdm: nobody known
                     "pkg:golang/github.com/prometheus/client_golang@v1.20.4?package-id=8d1f3b5a7c9e0264": "US"}  # CNCF
     # N = 11: US 6, GB 4, unknown 1; OS layer = the image's distribution (4, all GB)
-    h = sov.headline(con).frame.iloc[0]
+    h = figure(con, "sov_headline").frame.iloc[0]
     assert (h.us_share_count, h.unknown_share_count) == pytest.approx((6 / 11, 1 / 11))
-    layers = sov.layers(con).frame.set_index("layer")
+    layers = figure(con, "sov_layers").frame.set_index("layer")
     assert layers.loc["operating_system", "components"] == 4 and layers.loc["operating_system", "us_share_count"] == 0
     assert layers.loc["ai_frameworks", "components"] == 7
     assert layers.loc["ai_frameworks", "us_share_count"] == pytest.approx(6 / 7)
@@ -186,7 +186,7 @@ def test_cyclonedx_npm_without_timestamp_takes_snapshot_option_else_file_time(co
         "@babel/parser@7.25.6": "ZZ", "express@4.21.0": "US", "@aws-sdk/client-s3@3.658.1": "US",
         "lodash@4.17.21": "US", "@huggingface/inference@2.8.1": "US", "@grafana/faro-web-sdk@1.10.0": "US",
         "left-pad@1.3.0": "ZZ", "@opentelemetry/api@1.9.0": "US"}
-    h = sov.headline(con).frame.iloc[0]  # N = 8: US 6, unknown 2
+    h = figure(con, "sov_headline").frame.iloc[0]  # N = 8: US 6, unknown 2
     assert str(h.snapshot_date)[:10] == "2026-08-01"
     assert (h.us_share_count, h.unknown_share_count) == pytest.approx((6 / 8, 2 / 8))
 
@@ -197,14 +197,14 @@ def test_cyclonedx_npm_without_timestamp_takes_snapshot_option_else_file_time(co
     r2 = load_path(con, copy)
     assert r2.status == "ok", r2.summary()
     assert "snapshot date 2025-03-04 from the file's modification date" in _warnings(r2)
-    assert [str(d)[:10] for d in sov.trend(con).frame.snapshot_date] == ["2025-03-04", "2026-08-01"]
+    assert [str(d)[:10] for d in figure(con, "sov_trend").frame.snapshot_date] == ["2025-03-04", "2026-08-01"]
 
 
 def test_bom_without_metadata_spec_1_2(con, tmp_path):
     """cyclonedx-npm, spec 1.2, no metadata at all: ids scoped by the file's SHA-256."""
     r = _load(con, "cyclonedx-npm-1.2-no-metadata.cdx.json", snapshot=date(2026, 8, 1))
     assert "subject from the file's SHA-256" in _warnings(r)
-    h = sov.headline(con).frame.iloc[0]  # N = 3: express and @aws-sdk US, @babel unknown
+    h = figure(con, "sov_headline").frame.iloc[0]  # N = 3: express and @aws-sdk US, @babel unknown
     assert (h.components, h.us_share_count, h.unknown_share_count) == (3, pytest.approx(2 / 3), pytest.approx(1 / 3))
 
 
@@ -224,7 +224,7 @@ def test_two_boms_reusing_bom_refs_do_not_collide(con):
     assert _control(f, "serving-api") == {"fastapi==0.115.0": "ZZ", "numpy==2.1.3": "US", "requests==2.32.3": "US",
                                           "vllm==0.6.3": "US"}
     # 7 + 4 = 11 components (keyed by bom-ref alone they would have been 9): US 4 + 3, FR 1, unknown 2 + 1
-    h = sov.headline(con).frame.iloc[0]
+    h = figure(con, "sov_headline").frame.iloc[0]
     assert h.components == 11
     assert (h.us_share_count, h.unknown_share_count) == pytest.approx((7 / 11, 3 / 11))
 
@@ -244,7 +244,7 @@ def test_newer_bom_of_the_same_subject_retires_what_it_no_longer_lists(con, tmp_
     r = load_path(con, newer)
     assert r.status == "ok", r.summary()
     assert "1 components of nvcr.io/nvidia/tritonserver:25.01-py3 that an earlier SBOM listed" in _warnings(r)
-    t = sov.trend(con).frame
+    t = figure(con, "sov_trend").frame
     assert [str(d)[:10] for d in t.snapshot_date] == ["2026-10-05", "2026-11-20"]
     # October as loaded (US 6/11, unknown 1/11); November: tqdm retired, transformers (US) added
     assert list(t.components) == [11, 11]
@@ -263,7 +263,7 @@ def test_spend_shares_need_spend_and_unknown_spend_counts(con, tmp_path):
     path = tmp_path / "assistant.cdx.json"
     path.write_text(json.dumps(doc))
     assert load_path(con, path).status == "ok"
-    h = sov.headline(con).frame.iloc[0]  # Σ spend = 400: unknown 100 (training data), US 0 (vllm)
+    h = figure(con, "sov_headline").frame.iloc[0]  # Σ spend = 400: unknown 100 (training data), US 0 (vllm)
     assert h.unknown_share_spend == pytest.approx(100 / 400)
     assert h.us_share_spend == 0 and h.us_share_spend_hq == 0
 
@@ -291,7 +291,7 @@ def test_registry_vendors_already_stored_keep_their_records(sample_copy):
 
 @pytest.mark.parametrize("page", ["sovereignty.py", "overview.py"])
 def test_pages_render_a_store_holding_only_an_sbom(db_path, monkeypatch, page):
-    """No spend anywhere (spend shares NULL) and some unknown jurisdiction: the pages say n/a and
+    """No spend anywhere (spend shares NULL) and some unknown jurisdiction: the pages say "no data" and
     show the unknown share instead of failing."""
     from streamlit.testing.v1 import AppTest
 
@@ -300,6 +300,7 @@ def test_pages_render_a_store_holding_only_an_sbom(db_path, monkeypatch, page):
 
     c = connect(db_path)
     try:
+        ensure_reference(c)
         _load(c, "syft-image-1.7.cdx.json")
     finally:
         c.close()
@@ -309,11 +310,11 @@ def test_pages_render_a_store_holding_only_an_sbom(db_path, monkeypatch, page):
     assert not at.exception, at.exception
     metrics = {m.label: m.value for m in at.metric}
     if page == "sovereignty.py":
-        assert metrics["Jurisdiction unknown"] == "9 %"  # 1 of 11, all w = 3
-        assert metrics["US share (spend)"] == "n/a" and metrics["US HQ only (spend)"] == "n/a"
-        assert metrics["US share (criticality)"] == "55 %"  # 6 of 11
+        assert metrics["Jurisdiction unknown"] == "9.1 %"  # 1 of 11, all w = 3
+        assert metrics["US share (spend)"] == "no data" and metrics["US HQ only (spend)"] == "no data"
+        assert metrics["US share (criticality)"] == "54.5 %"  # 6 of 11
     else:
-        assert metrics["US-controlled, by spend"] == "n/a"
+        assert metrics["US-controlled, by spend"] == "no data"
 
 
 def test_cli_snapshot_option_and_headline(tmp_path):

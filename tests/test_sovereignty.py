@@ -9,9 +9,12 @@ import pandas as pd
 import pytest
 
 from dashboard import queries
+from dashboard.config import Settings
 from dashboard.ingest import load_path, load_paths
 from dashboard.metrics import sovereignty as sov
 from dashboard.store import connect
+
+from .conftest import figure
 
 VENDORS_CSV = """vendor_id,name,hq_country,parent,parent_country,notes
 usco,US Corp,US,,,independent US company
@@ -91,14 +94,14 @@ def _fingerprint(con) -> tuple:
 
 
 def _scores(con, swaps=(), snapshot=None) -> dict[str, tuple[float, float]]:
-    f = sov.scores(con, swaps, snapshot=snapshot).frame
+    f = figure(con, "sov_scores", swaps=sov.swaps_json(swaps), snapshot=snapshot).frame
     return {r.score: (r.baseline, r.scenario) for r in f.itertuples()}
 
 
 # --- scores with known answers ------------------------------------------------------------
 
 def test_headline_scores_on_hand_made_inventory(inv):
-    h = sov.headline(inv, snapshot=date(2026, 1, 1)).frame
+    h = figure(inv, "sov_headline", snapshot=date(2026, 1, 1)).frame
     assert len(h) == 1
     r = h.iloc[0]
     assert str(r.snapshot_date)[:10] == "2026-01-01"
@@ -113,12 +116,12 @@ def test_headline_scores_on_hand_made_inventory(inv):
 
 
 def test_headline_has_no_row_without_records(con):
-    assert sov.headline(con).frame.empty
-    assert sov.trend(con).frame.empty
+    assert figure(con, "sov_headline").frame.empty
+    assert figure(con, "sov_trend").frame.empty
 
 
 def test_subsidiary_of_us_parent_counts_as_us_in_parent_view_only(inv):
-    v = queries.run(inv, "sov_vendors").frame.set_index("vendor_id")
+    v = figure(inv, "sov_vendors").frame.set_index("vendor_id")
     for sub in ("ilsub", "desub"):
         assert v.loc[sub, "us_controlled"] and not v.loc[sub, "us_headquartered"]
         assert v.loc[sub, "views_differ"]
@@ -130,23 +133,23 @@ def test_subsidiary_of_us_parent_counts_as_us_in_parent_view_only(inv):
 
 
 def test_latest_snapshot_is_as_of_and_trend_keeps_history(inv):
-    h = sov.headline(inv).frame.iloc[0]
+    h = figure(inv, "sov_headline").frame.iloc[0]
     assert str(h.snapshot_date)[:10] == "2026-06-01"
     assert h.components == 4  # c5 retired, c1/c3/c4 carried over from January
     assert h.us_share_critical == pytest.approx(8 / 14)
     assert str(h.prev_snapshot_date)[:10] == "2026-01-01"
     assert h.us_share_critical_prev == pytest.approx(12 / 15)
-    t = sov.trend(inv).frame
+    t = figure(inv, "sov_trend").frame
     assert [str(d)[:10] for d in t.snapshot_date] == ["2026-01-01", "2026-06-01"]
     assert list(t.us_share_critical) == pytest.approx([12 / 15, 8 / 14])
     assert list(t.kill_switch_share) == pytest.approx([7 / 15, 3 / 14])
     # a date between snapshots reads the earlier one
-    mid = sov.headline(inv, snapshot=date(2026, 3, 1)).frame.iloc[0]
+    mid = figure(inv, "sov_headline", snapshot=date(2026, 3, 1)).frame.iloc[0]
     assert str(mid.snapshot_date)[:10] == "2026-01-01"
 
 
 def test_per_layer_scores(inv):
-    f = sov.layers(inv, snapshot=date(2026, 1, 1)).frame.set_index("layer")
+    f = figure(inv, "sov_layers", snapshot=date(2026, 1, 1)).frame.set_index("layer")
     assert len(f) == 11  # every layer, empty ones with zeros
     assert f.loc["networking", "us_share_critical"] == pytest.approx(1.0)
     assert f.loc["networking", "us_share_critical_hq"] == pytest.approx(0.0)
@@ -157,7 +160,7 @@ def test_per_layer_scores(inv):
 
 
 def test_levers_rank_by_score_change_per_euro(inv):
-    f = sov.levers(inv, snapshot=date(2026, 1, 1)).frame
+    f = figure(inv, "sov_levers", snapshot=date(2026, 1, 1)).frame
     assert list(f.component_id) == ["c3"]
     r = f.iloc[0]
     assert r.us_critical_pp == pytest.approx(100 * 3 / 15)
@@ -181,14 +184,14 @@ def test_what_if_changes_scores_not_stored_records(inv):
     assert s2["kill_switch_share"][1] == pytest.approx(9 / 15)
     assert s2["hard_lockin_share"][1] == pytest.approx(11 / 15)
     assert _fingerprint(inv) == before and _counts(inv) == counts
-    assert sov.headline(inv, snapshot=date(2026, 1, 1)).frame.iloc[0].us_share_critical == pytest.approx(12 / 15)
+    assert figure(inv, "sov_headline", snapshot=date(2026, 1, 1)).frame.iloc[0].us_share_critical == pytest.approx(12 / 15)
 
 
 def test_what_if_unknown_vendor_or_component_is_an_error(inv):
     with pytest.raises(queries.QueryError, match="unknown vendor nope"):
-        sov.scores(inv, [sov.Swap("c1", "nope")])
+        figure(inv, "sov_scores", swaps=sov.swaps_json([sov.Swap("c1", "nope")]))
     with pytest.raises(queries.QueryError, match="no component zz"):
-        sov.scores(inv, [sov.Swap("zz", "deco")])
+        figure(inv, "sov_scores", swaps=sov.swaps_json([sov.Swap("zz", "deco")]))
 
 
 # --- ingest -------------------------------------------------------------------------------
@@ -289,37 +292,37 @@ def test_acquisition_between_snapshots_rescores_only_the_later_snapshot(acquired
         ("deco", date(1900, 1, 1)), ("deco", date(2026, 3, 1)),
         ("frco", date(1900, 1, 1)), ("frco", date(2026, 3, 1))]
     # January (before the acquisition): exactly as before
-    jan = sov.headline(inv, snapshot=date(2026, 1, 1)).frame.iloc[0]
+    jan = figure(inv, "sov_headline", snapshot=date(2026, 1, 1)).frame.iloc[0]
     assert jan.us_share_critical == pytest.approx(12 / 15)
     assert jan.hard_lockin_share == pytest.approx(9 / 15) and jan.kill_switch_share == pytest.approx(7 / 15)
     # June: c1 usco 5, c2 deco 4 (closed, no alternative), c3 desub 3 (cloud), c4 deco 2 (open source);
     # deco is now US-controlled -> US w 14/14 (was 8/14); HQ view still c1 only -> 5/14;
     # hard lock-in c1 + c2 = 9/14 (was 5/14); kill switch c3 = 3/14 (unchanged)
-    jun = sov.headline(inv).frame.iloc[0]
+    jun = figure(inv, "sov_headline").frame.iloc[0]
     assert str(jun.snapshot_date)[:10] == "2026-06-01"
     assert jun.us_share_critical == pytest.approx(14 / 14)
     assert jun.us_share_count == pytest.approx(4 / 4)
     assert jun.hard_lockin_share == pytest.approx(9 / 14)
     assert jun.kill_switch_share == pytest.approx(3 / 14)
     assert jun.us_share_critical_prev == pytest.approx(12 / 15)
-    t = sov.trend(inv).frame
+    t = figure(inv, "sov_trend").frame
     assert list(t.us_share_critical) == pytest.approx([12 / 15, 14 / 14])
     assert list(t.us_share_critical_hq) == pytest.approx([5 / 15, 5 / 14])
     # the vendor list shows the version valid at the snapshot, with its dates at the end
-    v_jan = queries.run(inv, "sov_vendors", snapshot=date(2026, 1, 1)).frame.set_index("vendor_id")
-    v_jun = queries.run(inv, "sov_vendors", snapshot=date(2026, 6, 1)).frame.set_index("vendor_id")
+    v_jan = figure(inv, "sov_vendors", snapshot=date(2026, 1, 1)).frame.set_index("vendor_id")
+    v_jun = figure(inv, "sov_vendors", snapshot=date(2026, 6, 1)).frame.set_index("vendor_id")
     assert len(v_jan) == len(v_jun) == 5  # one row per vendor, not per version
     assert list(v_jan.columns[-2:]) == ["valid_from", "valid_until"]
     assert v_jan.loc["deco", "control_country"] == "DE" and v_jan.loc["deco", "eu_controlled"]
     assert str(v_jan.loc["deco", "valid_until"])[:10] == "2026-03-01"
     assert v_jun.loc["deco", "control_country"] == "US" and v_jun.loc["deco", "parent"] == "US Corp"
     assert str(v_jun.loc["deco", "valid_from"])[:10] == "2026-03-01" and pd.isna(v_jun.loc["deco", "valid_until"])
-    comps = queries.run(inv, "sov_components", snapshot=date(2026, 6, 1)).frame.set_index("component_id")
+    comps = figure(inv, "sov_components", snapshot=date(2026, 6, 1)).frame.set_index("component_id")
     assert comps.columns[-1] == "vendor_valid_from"
     assert comps.loc["c4", "control_country"] == "US" and str(comps.loc["c4", "vendor_valid_from"])[:10] == "2026-03-01"
     assert str(comps.loc["c1", "vendor_valid_from"])[:10] == "1900-01-01"
     # the framework rating of January is unchanged: SOV-2 EU-controlled (c4 + c5) = 3/15
-    fw = sov.framework(inv, snapshot=date(2026, 1, 1)).frame.set_index("objective")
+    fw = figure(inv, "sov_framework", snapshot=date(2026, 1, 1)).frame.set_index("objective")
     assert fw.loc["SOV-2", "indicator_value"] == pytest.approx(3 / 15)
 
 
@@ -331,8 +334,8 @@ def test_what_if_alternatives_take_the_vendor_version_at_the_snapshot(acquired):
     # June: deco is US-controlled, the swap does not move the share
     assert _scores(inv, [sov.Swap("c1", "deco")])["us_share_critical"] == pytest.approx((14 / 14, 14 / 14))
     # levers: c3's alternative frco is FR in January (20 pp), US in June (0 pp, ranked last)
-    jan = sov.levers(inv, snapshot=date(2026, 1, 1)).frame.set_index("component_id")
-    jun = sov.levers(inv).frame.set_index("component_id")
+    jan = figure(inv, "sov_levers", snapshot=date(2026, 1, 1)).frame.set_index("component_id")
+    jun = figure(inv, "sov_levers").frame.set_index("component_id")
     assert jan.loc["c3", "alternative_country"] == "FR" and jan.loc["c3", "us_critical_pp"] == pytest.approx(20)
     assert jun.loc["c3", "alternative_country"] == "US" and jun.loc["c3", "us_critical_pp"] == pytest.approx(0)
 
@@ -381,7 +384,7 @@ def test_bad_valid_from_rejected_with_line_and_reason(inv, tmp_path):
     ]
     assert _counts(inv)["vendors"] == counts["vendors"] + 1  # the good ilsub version only
     # components accept a vendor with any version; the scores did not move (same owner)
-    assert sov.headline(inv, snapshot=date(2026, 1, 1)).frame.iloc[0].us_share_critical == pytest.approx(12 / 15)
+    assert figure(inv, "sov_headline", snapshot=date(2026, 1, 1)).frame.iloc[0].us_share_critical == pytest.approx(12 / 15)
 
 
 def test_vendor_first_recorded_later_still_scores_earlier_snapshots(con, tmp_path):
@@ -391,7 +394,7 @@ def test_vendor_first_recorded_later_still_scores_earlier_snapshots(con, tmp_pat
     r = load_path(con, _write(tmp_path / "c.csv", "snapshot_date,component_id,name,layer,vendor_id,criticality\n"
                                                   "2026-01-01,x1,Thing,storage,newco,3\n"))
     assert r.status == "ok", r.summary()
-    h = sov.headline(con).frame.iloc[0]
+    h = figure(con, "sov_headline").frame.iloc[0]
     assert h.components == 1 and h.us_share_critical == 0
 
 
@@ -405,19 +408,22 @@ def test_sbom_registers_new_vendors_since_always_and_keeps_stored_history(acquir
     new = inv.execute("SELECT DISTINCT valid_from FROM vendors WHERE notes LIKE 'registered from SBOM%'").fetchall()
     assert new == [(date(1900, 1, 1),)]
     assert inv.execute("SELECT count(*) FROM vendors WHERE vendor_id = 'deco'").fetchall()[0][0] == 2
-    f = queries.run(inv, "sov_components", snapshot=date(2026, 7, 15)).frame.set_index("component_id")
+    f = figure(inv, "sov_components", snapshot=date(2026, 7, 15)).frame.set_index("component_id")
     assert f.loc[_cid("lib"), "control_country"] == "US"  # deco's version valid at the SBOM's date
 
 
-def test_database_from_before_vendor_history_migrates_and_keeps_its_scores(db_path, monkeypatch):
+def test_database_from_before_vendor_history_migrates_and_keeps_its_scores(db_path, tmp_path):
+    import shutil
+
     from dashboard import store
 
-    all_migrations = store.migrations()
-    assert 4 in [v for v, _, _ in all_migrations]
-    # a store as the code before 004 made it: migrations 001-003 only (reference data is beside the point)
-    monkeypatch.setattr(store, "migrations", lambda schema_dir=store.SCHEMA_DIR: [m for m in all_migrations if m[0] < 4])
-    monkeypatch.setattr(store, "ensure_reference", lambda con: None)
-    old = store.connect(db_path)
+    # a store as the code before 004 made it: migrations 001-003 only, no definitions yet
+    old_schema, no_definitions = tmp_path / "schema-003", tmp_path / "definitions-none"
+    old_schema.mkdir(), no_definitions.mkdir()
+    for version, _, path in store.migrations():
+        if version < 4:
+            shutil.copy(path, old_schema / path.name)
+    old = store.connect(db_path, schema_dir=old_schema, definitions_dir=no_definitions)
     try:
         assert "valid_from" not in [r[0] for r in old.execute("DESCRIBE vendors").fetchall()]
         old.execute("INSERT INTO vendors VALUES ('usco', 'US Corp', 'US', NULL, NULL, NULL, 7), "
@@ -429,15 +435,8 @@ def test_database_from_before_vendor_history_migrates_and_keeps_its_scores(db_pa
                     "('2026-01-01', 'c2', 'Operations', 'services_operations', 'desub', 30, 3, true, 8), "
                     "('2026-01-01', 'c3', 'Linux', 'operating_system', 'deco', 20, 2, false, 8), "
                     "('2026-06-01', 'c3', 'Linux', 'operating_system', 'deco', 25, 2, false, 8)")
-        trend_before = sov.trend(old).frame
-        stack_columns = old.execute("DESCRIBE sov_stack").fetchall()
-        framework_before = sov.framework(old).frame
     finally:
         old.close()
-    # hand check of the old scores: US w = (5 + 3) / 10, kill switch 3 / 10
-    assert list(trend_before.us_share_critical) == pytest.approx([8 / 10, 8 / 10])
-    assert list(trend_before.kill_switch_share) == pytest.approx([3 / 10, 3 / 10])
-    monkeypatch.undo()
 
     new = store.connect(db_path)
     try:
@@ -446,14 +445,16 @@ def test_database_from_before_vendor_history_migrates_and_keeps_its_scores(db_pa
             ("deco", date(1900, 1, 1), "DE Co GmbH", None, 7),
             ("desub", date(1900, 1, 1), "DE Sub GmbH", "US Corp", 7),
             ("usco", date(1900, 1, 1), "US Corp", None, 7)]
-        pd.testing.assert_frame_equal(sov.trend(new).frame, trend_before)
-        pd.testing.assert_frame_equal(sov.framework(new).frame, framework_before)
-        assert new.execute("DESCRIBE sov_stack").fetchall() == stack_columns  # output columns unchanged
+        # hand check of the scores: US w = (5 + 3) / 10, kill switch 3 / 10, as before the migration
+        trend = figure(new, "sov_trend").frame
+        assert list(trend.us_share_critical) == pytest.approx([8 / 10, 8 / 10])
+        assert list(trend.kill_switch_share) == pytest.approx([3 / 10, 3 / 10])
         # and the migrated store takes a dated acquisition like a new one
         new.execute("INSERT INTO vendors VALUES ('deco', DATE '2026-03-01', 'DE Co GmbH', 'DE', 'US Corp', 'US', NULL, 9)")
-        assert list(sov.trend(new).frame.us_share_critical) == pytest.approx([8 / 10, 10 / 10])
+        assert list(figure(new, "sov_trend").frame.us_share_critical) == pytest.approx([8 / 10, 10 / 10])
     finally:
         new.close()
+
 
 # --- CycloneDX ----------------------------------------------------------------------------
 
@@ -495,7 +496,7 @@ def test_sbom_import_assigns_jurisdictions(inv, tmp_path):
     assert r.format == "cyclonedx"
     assert [d.domain for d in r.domains] == ["vendors", "components"]
     assert r.domains[0].loaded == 4  # new suppliers; US Corp and IL Sub matched stored vendors by name
-    f = queries.run(inv, "sov_components", snapshot=date(2026, 7, 15)).frame.set_index("component_id")
+    f = figure(inv, "sov_components", snapshot=date(2026, 7, 15)).frame.set_index("component_id")
     assert f.loc[_cid("gpu"), ["hq_country", "control_country", "layer"]].tolist() == ["US", "US", "Silicon"]
     assert f.loc[_cid("nic-fw"), ["hq_country", "control_country"]].tolist() == ["IL", "US"]  # stored parent
     assert f.loc[_cid("os"), ["hq_country", "control_country", "layer"]].tolist() == ["DE", "DE", "Operating system"]
@@ -508,7 +509,7 @@ def test_sbom_import_assigns_jurisdictions(inv, tmp_path):
     assert str(f.loc[_cid("gpu"), "recorded_on"])[:10] == "2026-07-15"
     assert f.loc[_cid("gpu"), "source"].startswith("sbom:urn:uuid:3e671687")
     # the as-of stack keeps the CSV components and adds the SBOM's
-    assert sov.headline(inv).frame.iloc[0].components == 4 + 6
+    assert figure(inv, "sov_headline").frame.iloc[0].components == 4 + 6
 
 
 @pytest.mark.parametrize("text, reason", [
@@ -532,7 +533,7 @@ def test_sbom_component_without_supplier_is_stored_with_unknown_jurisdiction(inv
     r = load_path(inv, _write(tmp_path / "x.cdx.json", json.dumps(doc)))
     assert r.status == "ok", r.summary()
     assert inv.execute("SELECT count(*) FROM rejects").fetchall() == [(0,)]
-    f = queries.run(inv, "sov_components", snapshot=date(2026, 7, 15)).frame.set_index("component_id")
+    f = figure(inv, "sov_components", snapshot=date(2026, 7, 15)).frame.set_index("component_id")
     assert f.loc[_cid("anon"), ["vendor_id", "hq_country", "control_country"]].tolist() == ["unknown", "ZZ", "ZZ"]
     assert f.loc[_cid("anon"), "jurisdiction_unknown"] and not f.loc[_cid("gpu"), "jurisdiction_unknown"]
 
@@ -555,7 +556,7 @@ def test_shipped_sbom_loads_onto_the_sample(sample_copy):
 # --- framework ----------------------------------------------------------------------------
 
 def test_framework_rating_from_rubric(inv, tmp_path):
-    f = sov.framework(inv, snapshot=date(2026, 1, 1)).frame.set_index("objective")
+    f = figure(inv, "sov_framework", snapshot=date(2026, 1, 1)).frame.set_index("objective")
     assert list(f.index) == [f"SOV-{i}" for i in range(1, 9)]
     assert f.weight.sum() == pytest.approx(1.0)
     assert f.loc["SOV-5", "weight"] == pytest.approx(0.20)
@@ -573,9 +574,13 @@ def test_framework_rating_from_rubric(inv, tmp_path):
     assert not f.all_gates_met.iloc[0]
     assert f.assumption.str.len().min() > 20  # every objective states its assumption
 
-    bad = _write(tmp_path / "rubric.csv", sov.RUBRIC_PATH.read_text().replace(",0.15,eu_controlled,", ",0.5,eu_controlled,", 1))
+    shipped = Settings().rubric_path
+    bad = _write(tmp_path / "rubric.csv", shipped.read_text().replace(",0.15,eu_controlled,", ",0.5,eu_controlled,", 1))
     with pytest.raises(queries.QueryError, match="weights add up to"):
-        sov.framework(inv, rubric=bad)
+        figure(inv, "sov_framework", Settings(rubric_path=bad))
+    # the rubric is a file on this machine: it comes from the settings, never from a parameter
+    with pytest.raises(queries.QueryError, match="rubric comes from the settings"):
+        figure(inv, "sov_framework", rubric=str(bad))
 
 
 # --- shipped sample and page --------------------------------------------------------------
@@ -583,17 +588,17 @@ def test_framework_rating_from_rubric(inv, tmp_path):
 def test_sample_inventory_describes_the_site(sample_db):
     c = connect(sample_db, read_only=True)
     try:
-        t = sov.trend(c).frame
+        t = figure(c, "sov_trend").frame
         assert len(t) >= 2
         assert t.us_share_critical.iloc[-1] < t.us_share_critical.iloc[0]
-        layers = sov.layers(c).frame
+        layers = figure(c, "sov_layers").frame
         assert (layers.components > 0).all()  # every layer of the stack is described
-        v = queries.run(c, "sov_vendors").frame.set_index("vendor_id")
+        v = figure(c, "sov_vendors").frame.set_index("vendor_id")
         assert v.loc["mellanox", "hq_country"] == "IL" and v.loc["mellanox", "us_controlled"]
         assert v.loc["mistral", "eu_controlled"] and v.loc["canonical", "control_country"] == "GB"
         assert c.execute("SELECT count(*) FROM rejects WHERE source LIKE '%components.csv' "
                          "OR source LIKE '%vendors.csv'").fetchall()[0][0] == 0
-        assert len(sov.levers(c).frame) >= 5
+        assert len(figure(c, "sov_levers").frame) >= 5
     finally:
         c.close()
 
@@ -615,6 +620,6 @@ def test_sovereignty_page_renders(sample_db, monkeypatch):
     assert not at.exception, at.exception
     assert len(at.multiselect[0].value) == 3
     table = next(d.value for d in at.dataframe if "scenario" in d.value.columns)
-    assert (table["now"] != table["scenario"]).any()
+    assert (table["baseline"] != table["scenario"]).any()
     for tab_text in ("SEAL", "sov_framework", "sov_components", "sov_vendors"):
         assert tab_text in " ".join(str(c.value) for c in at.caption) + " ".join(e.label for e in at.expander)

@@ -8,9 +8,10 @@ from datetime import date
 import pandas as pd
 import pytest
 
-from dashboard import queries
 from dashboard.ingest import load_path
 from dashboard.ingest.vendor_registry import REGISTRY_CSV, Resolver, ensure_vendor_registry, normalise, purl_key
+
+from .conftest import figure
 
 HEADER = "vendor_id,name,aliases,hq_country,parent,parent_country,category,purl_namespaces,source,as_of,notes\n"
 
@@ -53,7 +54,7 @@ def test_registry_names_and_aliases_are_unambiguous(con):
     ("pytorch_foundation", "US", "The Linux Foundation"), ("ampere", "JP", "SoftBank Group Corp."),
 ])
 def test_ownership_facts(con, vendor_id, control, parent):
-    got = queries.run(con, "vendor_registry", search=vendor_id).frame.set_index("vendor_id")
+    got = figure(con, "vendor_registry", search=vendor_id).frame.set_index("vendor_id")
     assert got.loc[vendor_id, "control_country"] == control
     got_parent = got.loc[vendor_id, "parent"]
     assert (None if pd.isna(got_parent) else got_parent) == parent

@@ -1,5 +1,5 @@
 """Ingest: files and scrapes in, validated rows into the store, the rest into ``rejects``."""
 from .loader import IngestError, LoadReport, load_path, load_paths
-from . import sbom, vendors  # noqa: F401,E402  sovereignty domains, YAML and CycloneDX readers register here
+from .reference import ensure_reference
 
-__all__ = ["IngestError", "LoadReport", "load_path", "load_paths"]
+__all__ = ["IngestError", "LoadReport", "ensure_reference", "load_path", "load_paths"]

@@ -24,6 +24,9 @@ class Domain:
     any_of: frozenset[str] = frozenset()  # and at least one of these
     aliases: dict[str, tuple[str, float]] = field(default_factory=dict)  # header -> (column, factor)
     timeseries: bool = True
+    # Units are written in column names (power_kw): an unknown suffix (power_btu) is refused. False
+    # for a domain whose unit is a column of its own, where an extra `source_date` is just ignored.
+    unit_suffixes: bool = True
 
     def column(self, name: str) -> Column:
         return next(c for c in self.columns if c.name == name)
@@ -191,19 +194,140 @@ XID_CODES = Domain(
     timeseries=False,
 )
 
-# Order matters: the first domain whose required columns a header has wins, so telemetry
-# (which also carries inventory labels) is tried before inventory.
-DOMAINS: list[Domain] = [GPU_SAMPLES, LINK_SAMPLES, METER_SAMPLES, GPU_MODELS, XID_CODES, GPUS, LINKS, METERS]
+PEERS = Domain(
+    "peers",
+    "Figures about peer AI sites and supercomputers, one sourced figure per row (docs/peers.md)",
+    (
+        Column("row_id", "VARCHAR", "unique id: peer_id__metric"),
+        Column("peer_id", "VARCHAR"), Column("peer", "VARCHAR"), Column("operator", "VARCHAR"),
+        Column("country", "VARCHAR"),
+        Column("peer_group", "VARCHAR", "the file's `group`: site, top500_nov2025, eu_ai, hyperscale, ..."),
+        Column("status", "VARCHAR"), Column("status_date", "VARCHAR", "free text"),
+        Column("accelerator", "VARCHAR"),
+        Column("metric", "VARCHAR", "one of table peer_metrics"),
+        Column("value", "VARCHAR", "as the source states it"),
+        Column("unit", "VARCHAR", "one of table peer_units"),
+        Column("precision", "VARCHAR", "one of table peer_precisions, or empty"),
+        Column("sparsity", "VARCHAR", "dense, sparse or empty"),
+        Column("basis", "VARCHAR", "what the number is, in words"),
+        Column("source", "VARCHAR", "URL(s), separated by ' ; '"),
+        Column("source_kind", "VARCHAR", "primary, press (...), secondary, derived (...)"),
+        Column("confidence", "VARCHAR", "high, medium, low"),
+        Column("note", "VARCHAR"),
+        Column("value_low", "DOUBLE", "the value as a number in unit (lower end)"),
+        Column("value_high", "DOUBLE", "the value as a number in unit (upper end)"),
+        Column("unit_note", "VARCHAR"), Column("inferred", "VARCHAR", "precision and/or sparsity"),
+        Column("source_note", "VARCHAR"),
+    ),
+    required=frozenset({"row_id", "peer_id", "metric", "source"}),
+    any_of=frozenset({"value", "value_low", "value_high"}),
+    aliases={"group": ("peer_group", 1.0), "peer_name": ("peer", 1.0)},
+    timeseries=False,
+    unit_suffixes=False,
+)
+
+# --- sovereignty records (read from CSV, YAML and CycloneDX by dashboard/ingest/vendors.py, sbom.py)
+
+# The vendor registry (dashboard/ingest/vendor_registry.py, docs/vendor_registry.md): listed before
+# vendors, because a registry header also has vendor_id and hq_country.
+VENDOR_REGISTRY = Domain(
+    "vendor_registry",
+    "Vendor registry: name and aliases, headquarters, ultimate parent, package namespaces, source, as-of date",
+    (
+        Column("vendor_id", "VARCHAR", "short stable id (lower case, digits, _); becomes the vendor_id"),
+        Column("name", "VARCHAR", "legal or trading name"),
+        Column("aliases", "VARCHAR", "other names, '|'-separated"),
+        Column("hq_country", "VARCHAR", "headquarters, ISO 3166-1 alpha-2 (ZZ: unknown)"),
+        Column("parent", "VARCHAR", "ultimate parent; blank: independent"),
+        Column("parent_country", "VARCHAR", "ultimate parent's country, ISO 3166-1 alpha-2"),
+        Column("category", "VARCHAR", "silicon, systems, networking, storage, facility_energy, cloud_colocation, "
+                                      "operating_system, orchestration, ai_frameworks, models, foundation, services"),
+        Column("purl_namespaces", "VARCHAR", "package-URL prefixes, '|'-separated (pkg:pypi/torch|pkg:maven/org.apache)"),
+        Column("source", "VARCHAR", "URL the facts come from"),
+        Column("as_of", "DATE", "date the facts were checked"),
+        Column("notes", "VARCHAR"),
+    ),
+    required=frozenset({"vendor_id", "name", "hq_country", "source", "as_of"}),
+    aliases={"headquarters_country": ("hq_country", 1.0), "ultimate_parent": ("parent", 1.0),
+             "ultimate_parent_country": ("parent_country", 1.0), "purl_namespace": ("purl_namespaces", 1.0),
+             "namespaces": ("purl_namespaces", 1.0), "checked": ("as_of", 1.0), "source_url": ("source", 1.0)},
+    timeseries=False,
+    unit_suffixes=False,
+)
+
+VENDORS = Domain(
+    "vendors",
+    "Vendors with headquarters country and ultimate parent (ISO 3166-1 alpha-2 codes)",
+    (
+        Column("vendor_id", "VARCHAR", "short stable id, referenced by components"),
+        Column("name", "VARCHAR", "legal or trading name"),
+        Column("hq_country", "VARCHAR", "headquarters, ISO 3166-1 alpha-2"),
+        Column("parent", "VARCHAR", "ultimate parent company; blank: independent"),
+        Column("parent_country", "VARCHAR", "ultimate parent's country, ISO 3166-1 alpha-2"),
+        Column("notes", "VARCHAR", "ownership facts and their source"),
+        Column("valid_from", "DATE", "the ownership above holds from this date on (ISO date); "
+                                     "blank: since always (1900-01-01)"),
+    ),
+    required=frozenset({"vendor_id", "hq_country"}),
+    aliases={
+        "vendor": ("vendor_id", 1.0), "vendor_name": ("name", 1.0),
+        "hq": ("hq_country", 1.0), "country": ("hq_country", 1.0), "headquarters": ("hq_country", 1.0),
+        "headquarters_country": ("hq_country", 1.0),
+        "ultimate_parent": ("parent", 1.0), "parent_company": ("parent", 1.0),
+        "ultimate_parent_country": ("parent_country", 1.0),
+        "effective_from": ("valid_from", 1.0), "owned_since": ("valid_from", 1.0),
+    },
+    timeseries=False,
+)
+
+COMPONENTS = Domain(
+    "components",
+    "Stack components per snapshot date: layer, vendor, spend, criticality, alternatives, kill switches",
+    (
+        Column("snapshot_date", "DATE", "the record describes the component as of this date"),
+        Column("component_id", "VARCHAR", "stable id across snapshots"),
+        Column("name", "VARCHAR"),
+        Column("layer", "VARCHAR", "facility_energy, silicon, systems, networking, storage, firmware, "
+                                   "operating_system, orchestration, ai_frameworks, models, services_operations"),
+        Column("vendor_id", "VARCHAR", "a stored vendor"),
+        Column("vendor_name", "VARCHAR", "informational only; the vendor is vendor_id"),
+        Column("quantity", "DOUBLE", "units, licences, seats"),
+        Column("annual_spend_eur", "DOUBLE", "EUR per year (capex annualised + opex)"),
+        Column("criticality", "INTEGER", "1 (nice to have) .. 5 (the site stops without it)"),
+        Column("open_source", "BOOLEAN"),
+        Column("export_controlled", "BOOLEAN"),
+        Column("licence_server", "BOOLEAN", "stops without the vendor's licence server"),
+        Column("cloud_connection", "BOOLEAN", "stops without the vendor's cloud service"),
+        Column("alternative", "VARCHAR", "an EU or open alternative that exists; blank: none"),
+        Column("alternative_vendor_id", "VARCHAR", "the alternative's vendor (a stored vendor)"),
+        Column("alternative_open_source", "BOOLEAN", "the alternative is open source"),
+        Column("alternative_spend_eur", "DOUBLE", "EUR per year after switching"),
+        Column("switch_cost_eur", "DOUBLE", "one-off cost of switching, EUR"),
+        Column("retired", "BOOLEAN", "true: gone from the stack as of snapshot_date"),
+        Column("source", "VARCHAR", "where the record came from (set by the SBOM reader)"),
+        Column("notes", "VARCHAR"),
+    ),
+    required=frozenset({"component_id", "vendor_id"}),
+    aliases={
+        "snapshot": ("snapshot_date", 1.0), "as_of": ("snapshot_date", 1.0), "date": ("snapshot_date", 1.0),
+        "component": ("component_id", 1.0), "component_name": ("name", 1.0),
+        "vendor": ("vendor_id", 1.0), "qty": ("quantity", 1.0),
+        "annual_spend": ("annual_spend_eur", 1.0), "spend_eur": ("annual_spend_eur", 1.0),
+        "annual_spend_keur": ("annual_spend_eur", 1e3), "annual_spend_meur": ("annual_spend_eur", 1e6),
+        "license_server": ("licence_server", 1.0), "cloud_dependency": ("cloud_connection", 1.0),
+        "eu_alternative": ("alternative", 1.0), "open_alternative": ("alternative", 1.0),
+        "alternative_vendor": ("alternative_vendor_id", 1.0),
+        "switch_cost_keur": ("switch_cost_eur", 1e3), "switch_cost_meur": ("switch_cost_eur", 1e6),
+    },
+    timeseries=False,
+)
 
 
-def register(domain: Domain, before: str | None = None) -> None:
-    """Add a domain (e.g. vendor records) so that files of its shape are recognised."""
-    if any(d.name == domain.name for d in DOMAINS):
-        return
-    if before is None:
-        DOMAINS.append(domain)
-    else:
-        DOMAINS.insert(next(i for i, d in enumerate(DOMAINS) if d.name == before), domain)
+# Every record kind. Order matters: the first domain whose required columns a header has wins, so
+# telemetry (which also carries inventory labels) is tried before inventory, and a folder load
+# reads files in this order within inventory and within telemetry (vendors before components).
+DOMAINS: tuple[Domain, ...] = (GPU_SAMPLES, LINK_SAMPLES, METER_SAMPLES, GPU_MODELS, XID_CODES, PEERS, GPUS,
+                               LINKS, METERS, VENDOR_REGISTRY, VENDORS, COMPONENTS)
 
 
 def by_name(name: str) -> Domain:

@@ -27,35 +27,6 @@ class Staged:
     warnings: list[str] = field(default_factory=list)
 
 
-# Extra formats (e.g. CycloneDX SBOM) plug in here: a sniffer returns a format name or None,
-# and READERS maps that name to a reader with read_csv's signature.
-SNIFFERS: list[Callable[[Path], str | None]] = []
-READERS: dict[str, Callable[..., Iterator["Staged"]]] = {}
-EXTENSIONS = {".csv", ".tsv", ".parquet", ".pq", ".prom", ".om", ".metrics", ".openmetrics"}
-
-
-def sniff_format(path: Path) -> str:
-    for sniffer in SNIFFERS:
-        fmt = sniffer(path)
-        if fmt:
-            return fmt
-    suffix = path.suffix.lower()
-    if suffix in (".parquet", ".pq"):
-        return "parquet"
-    if suffix in (".prom", ".om", ".metrics", ".openmetrics"):
-        return "openmetrics"
-    if suffix in (".csv", ".tsv"):
-        return "csv"
-    with path.open("rb") as f:
-        head = f.read(4096)
-    if head.startswith(b"PAR1"):
-        return "parquet"
-    text = head.decode("utf-8", "replace").lstrip()
-    if text.startswith("# HELP") or text.startswith("# TYPE"):
-        return "openmetrics"
-    return "csv"
-
-
 def _delimiter(header_line: str) -> str:
     counts = {d: header_line.count(d) for d in (",", ";", "\t")}
     return max(counts, key=counts.get) if any(counts.values()) else ","

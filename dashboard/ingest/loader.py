@@ -16,8 +16,8 @@ from typing import Callable, Iterable, Iterator
 import duckdb
 import pyarrow as pa
 
-from .. import queries
-from . import files, openmetrics
+from .. import derive, queries
+from . import files, registry
 from .domains import DOMAINS, Domain
 from .staging import FileError, detect, stage
 
@@ -145,10 +145,14 @@ def apply_staged(con: duckdb.DuckDBPyConnection, staged: files.Staged, load_id: 
         stats.loaded = _count(con, f"ingest/{domain.name}_insert", load_id=load_id,
                               ts_min=stats.ts_min, ts_max=stats.ts_max)
         stats.duplicate = good - stats.loaded
+        if stats.loaded:
+            derive.after_insert(con, domain.name, load_id, stats.ts_min, stats.ts_max)
     else:
         stats.updated = _count(con, f"ingest/{domain.name}_update")
         stats.loaded = _count(con, f"ingest/{domain.name}_insert", load_id=load_id)
         stats.duplicate = good - stats.loaded - stats.updated
+        if stats.updated:
+            derive.after_inventory_change(con, domain.name)
     return stats
 
 
@@ -162,11 +166,6 @@ def _drop_scratch(con: duckdb.DuckDBPyConnection) -> None:
         con.execute(f"DROP VIEW IF EXISTS {v}")
     for t in _SCRATCH_TABLES:
         con.execute(f"DROP TABLE IF EXISTS {t}")
-
-
-def _readers(fmt: str):
-    builtin = {"csv": files.read_csv, "parquet": files.read_parquet, "openmetrics": openmetrics.read}
-    return {**builtin, **files.READERS}[fmt]
 
 
 def _previous_load(con: duckdb.DuckDBPyConnection, sha: str) -> int | None:
@@ -203,7 +202,7 @@ def load_path(con: duckdb.DuckDBPyConnection, path: str | Path, *, kind: str | N
         return report
     report.bytes = path.stat().st_size
     report.sha256 = sha256_of(path)
-    report.format = files.sniff_format(path)
+    report.format = registry.sniff_format(path)
     report.load_id = con.execute("SELECT nextval('load_id_seq')").fetchall()[0][0]
     previous = None if force else _previous_load(con, report.sha256)
     if previous is not None:
@@ -214,10 +213,9 @@ def load_path(con: duckdb.DuckDBPyConnection, path: str | Path, *, kind: str | N
     _drop_scratch(con)
     con.begin()
     try:
-        reader = _readers(report.format)
-        extra = ({"at": at} if report.format == "openmetrics" else
-                 {"snapshot": snapshot} if report.format == "cyclonedx" else {})
-        for staged in reader(con, path, kind, progress=progress, **extra):
+        fmt = registry.get(report.format)
+        extra = {"at": at} if fmt.takes_time else {"snapshot": snapshot} if fmt.takes_snapshot else {}
+        for staged in fmt.reader(con, path, kind, progress=progress, **extra):
             report.domains.append(apply_staged(con, staged, report.load_id, str(path)))
         rejected = report.total("rejected")
         if strict and rejected:
@@ -241,7 +239,7 @@ def load_path(con: duckdb.DuckDBPyConnection, path: str | Path, *, kind: str | N
 
 def _domain_rank(con: duckdb.DuckDBPyConnection, path: Path) -> int:
     """Inventory before telemetry, so that telemetry finds its entities."""
-    fmt = files.sniff_format(path)
+    fmt = registry.sniff_format(path)
     if fmt == "openmetrics":  # scrapes after bulk telemetry
         return 2 * len(DOMAINS) - 1
     if fmt not in ("csv", "parquet"):  # plug-in formats (SBOMs): after inventories
@@ -263,9 +261,7 @@ def expand(con: duckdb.DuckDBPyConnection, paths: Iterable[str | Path]) -> list[
     found: list[Path] = []
     for p in map(Path, paths):
         if p.is_dir():
-            found.extend(sorted(x for x in p.rglob("*") if x.is_file() and (
-                x.suffix.lower() in files.EXTENSIONS
-                or any(sniffer(x) for sniffer in files.SNIFFERS))))  # e.g. an SBOM's .json, not manifest.json
+            found.extend(sorted(x for x in p.rglob("*") if x.is_file() and registry.wanted_in_folder(x)))
         else:
             found.append(p)
     return sorted(found, key=lambda x: (_domain_rank(con, x), str(x)))

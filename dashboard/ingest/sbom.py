@@ -52,7 +52,6 @@ from typing import Any, Iterator
 import duckdb
 
 from .. import queries
-from . import files
 from .files import Staged
 from .vendor_registry import UNKNOWN, Entry, Resolver, purl_key, slug
 from .staging import FileError, detect
@@ -80,25 +79,25 @@ COMPONENT_FIELDS = {c.name for c in COMPONENTS.columns}
 ORG_FIELDS = ("supplier", "manufacturer", "manufacture")  # organizational entities
 
 
-def sniff(path: Path) -> str | None:
+def is_cyclonedx(path: Path) -> bool:
     """A JSON file whose top-level bomFormat is CycloneDX (at its start, or at its end where a
-    tool sorts keys alphabetically, as cyclonedx-py does)."""
+    tool writes it last, as cyclonedx-py does)."""
     if path.suffix.lower() != ".json" and not path.name.lower().endswith(".cdx"):
-        return None
+        return False
     pattern = re.compile(r'"bomFormat"\s*:\s*"CycloneDX"')
     try:
         with path.open("rb") as f:
             head = f.read(4096).decode("utf-8", "replace")
             if pattern.search(head):
-                return "cyclonedx"
+                return True
             size = f.seek(0, 2)
             if size > 4096:
                 f.seek(max(0, size - 4096))
                 if pattern.search(f.read().decode("utf-8", "replace")):
-                    return "cyclonedx"
+                    return True
     except OSError:
-        return None
-    return None
+        return False
+    return False
 
 
 def _validate(path: Path, text: str) -> dict:
@@ -501,12 +500,3 @@ def _retire(con: duckdb.DuckDBPyConnection, scope: str, snap: date, present: set
              "vendor_id": vendor_id, "criticality": criticality, "retired": True, "source": f"sbom:{serial}",
              "notes": f"not in SBOM {serial} of {scope}: retired"}
             for cid, name, layer, vendor_id, criticality in found if cid not in present]
-
-
-def install() -> None:
-    if sniff not in files.SNIFFERS:
-        files.SNIFFERS.insert(0, sniff)
-    files.READERS["cyclonedx"] = read
-
-
-install()

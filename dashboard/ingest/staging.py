@@ -51,6 +51,8 @@ def detect(headers: list[str], source: str, kind: str | None = None) -> tuple[Do
 
 def _check_units(domain: Domain, headers: list[str], mapping: dict, source: str) -> None:
     """A column such as power_btu names a unit we do not know: refuse rather than guess."""
+    if not domain.unit_suffixes:
+        return
     known = set(domain.names) | set(domain.aliases)
     bases = {n.rsplit("_", 1)[0] for n in known if "_" in n}
     for h in headers:

@@ -35,34 +35,10 @@ import duckdb
 
 from .. import queries
 from ..config import QUERIES_DIR
-from .domains import Column, Domain
+from .domains import VENDOR_REGISTRY  # noqa: F401  the record kind, listed in domains.DOMAINS
 
 REGISTRY_CSV = QUERIES_DIR / "reference" / "vendor_registry.csv"
-UNKNOWN = "ZZ"  # the jurisdiction "unknown" (migration 007)
-
-VENDOR_REGISTRY = Domain(
-    "vendor_registry",
-    "Vendor registry: name and aliases, headquarters, ultimate parent, package namespaces, source, as-of date",
-    (
-        Column("vendor_id", "VARCHAR", "short stable id (lower case, digits, _); becomes the vendor_id"),
-        Column("name", "VARCHAR", "legal or trading name"),
-        Column("aliases", "VARCHAR", "other names, '|'-separated"),
-        Column("hq_country", "VARCHAR", "headquarters, ISO 3166-1 alpha-2 (ZZ: unknown)"),
-        Column("parent", "VARCHAR", "ultimate parent; blank: independent"),
-        Column("parent_country", "VARCHAR", "ultimate parent's country, ISO 3166-1 alpha-2"),
-        Column("category", "VARCHAR", "silicon, systems, networking, storage, facility_energy, cloud_colocation, "
-                                      "operating_system, orchestration, ai_frameworks, models, foundation, services"),
-        Column("purl_namespaces", "VARCHAR", "package-URL prefixes, '|'-separated (pkg:pypi/torch|pkg:maven/org.apache)"),
-        Column("source", "VARCHAR", "URL the facts come from"),
-        Column("as_of", "DATE", "date the facts were checked"),
-        Column("notes", "VARCHAR"),
-    ),
-    required=frozenset({"vendor_id", "name", "hq_country", "source", "as_of"}),
-    aliases={"headquarters_country": ("hq_country", 1.0), "ultimate_parent": ("parent", 1.0),
-             "ultimate_parent_country": ("parent_country", 1.0), "purl_namespace": ("purl_namespaces", 1.0),
-             "namespaces": ("purl_namespaces", 1.0), "checked": ("as_of", 1.0), "source_url": ("source", 1.0)},
-    timeseries=False,
-)
+UNKNOWN = "ZZ"  # the jurisdiction "unknown" (migration 010)
 
 # Legal forms dropped from the end of a name (after dots are removed and other punctuation is
 # a space): "S.A." -> "sa", "GmbH & Co. KG" -> "gmbh co kg", "A/S" -> "as", "spol. s r.o." ->

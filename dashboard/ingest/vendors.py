@@ -12,7 +12,7 @@ new ``valid_from`` adds a version (an acquisition), an identical row changes not
 cannot be read is rejected with its line. The scores read, for each snapshot, the version valid on
 that date (view ``vendor_versions`` under ``sov_stack``, migration 004).
 
-YAML files (``.yaml``/``.yml``) plug in through ``files.SNIFFERS``/``files.READERS``::
+YAML files (``.yaml``/``.yml``, listed in ``registry.FORMATS``)::
 
     snapshot_date: 2026-11-01        # default for components that do not give their own
     vendors:
@@ -23,7 +23,7 @@ YAML files (``.yaml``/``.yml``) plug in through ``files.SNIFFERS``/``files.READE
       - {component_id: ib-switch, name: Quantum-X800, layer: networking, vendor_id: mellanox,
          criticality: 5, annual_spend_eur: 12000000}
 
-Vendors load before components (they come first in the file, and ``register`` puts the vendor
+Vendors load before components (they come first in the file, and ``domains.DOMAINS`` lists the vendor
 domain before the component domain, so a folder load reads vendor files first).
 """
 from __future__ import annotations
@@ -37,85 +37,11 @@ import duckdb
 import pyarrow as pa
 import yaml
 
-from . import files
-from .domains import Column, Domain, register
+from .domains import COMPONENTS, VENDORS
 from .files import Staged
-from .vendor_registry import VENDOR_REGISTRY
 from .staging import FileError, detect
 
-VENDORS = Domain(
-    "vendors",
-    "Vendors with headquarters country and ultimate parent (ISO 3166-1 alpha-2 codes)",
-    (
-        Column("vendor_id", "VARCHAR", "short stable id, referenced by components"),
-        Column("name", "VARCHAR", "legal or trading name"),
-        Column("hq_country", "VARCHAR", "headquarters, ISO 3166-1 alpha-2"),
-        Column("parent", "VARCHAR", "ultimate parent company; blank: independent"),
-        Column("parent_country", "VARCHAR", "ultimate parent's country, ISO 3166-1 alpha-2"),
-        Column("notes", "VARCHAR", "ownership facts and their source"),
-        Column("valid_from", "DATE", "the ownership above holds from this date on (ISO date); "
-                                     "blank: since always (1900-01-01)"),
-    ),
-    required=frozenset({"vendor_id", "hq_country"}),
-    aliases={
-        "vendor": ("vendor_id", 1.0), "vendor_name": ("name", 1.0),
-        "hq": ("hq_country", 1.0), "country": ("hq_country", 1.0), "headquarters": ("hq_country", 1.0),
-        "headquarters_country": ("hq_country", 1.0),
-        "ultimate_parent": ("parent", 1.0), "parent_company": ("parent", 1.0),
-        "ultimate_parent_country": ("parent_country", 1.0),
-        "effective_from": ("valid_from", 1.0), "owned_since": ("valid_from", 1.0),
-    },
-    timeseries=False,
-)
-
-COMPONENTS = Domain(
-    "components",
-    "Stack components per snapshot date: layer, vendor, spend, criticality, alternatives, kill switches",
-    (
-        Column("snapshot_date", "DATE", "the record describes the component as of this date"),
-        Column("component_id", "VARCHAR", "stable id across snapshots"),
-        Column("name", "VARCHAR"),
-        Column("layer", "VARCHAR", "facility_energy, silicon, systems, networking, storage, firmware, "
-                                   "operating_system, orchestration, ai_frameworks, models, services_operations"),
-        Column("vendor_id", "VARCHAR", "a stored vendor"),
-        Column("vendor_name", "VARCHAR", "informational only; the vendor is vendor_id"),
-        Column("quantity", "DOUBLE", "units, licences, seats"),
-        Column("annual_spend_eur", "DOUBLE", "EUR per year (capex annualised + opex)"),
-        Column("criticality", "INTEGER", "1 (nice to have) .. 5 (the site stops without it)"),
-        Column("open_source", "BOOLEAN"),
-        Column("export_controlled", "BOOLEAN"),
-        Column("licence_server", "BOOLEAN", "stops without the vendor's licence server"),
-        Column("cloud_connection", "BOOLEAN", "stops without the vendor's cloud service"),
-        Column("alternative", "VARCHAR", "an EU or open alternative that exists; blank: none"),
-        Column("alternative_vendor_id", "VARCHAR", "the alternative's vendor (a stored vendor)"),
-        Column("alternative_open_source", "BOOLEAN", "the alternative is open source"),
-        Column("alternative_spend_eur", "DOUBLE", "EUR per year after switching"),
-        Column("switch_cost_eur", "DOUBLE", "one-off cost of switching, EUR"),
-        Column("retired", "BOOLEAN", "true: gone from the stack as of snapshot_date"),
-        Column("source", "VARCHAR", "where the record came from (set by the SBOM reader)"),
-        Column("notes", "VARCHAR"),
-    ),
-    required=frozenset({"component_id", "vendor_id"}),
-    aliases={
-        "snapshot": ("snapshot_date", 1.0), "as_of": ("snapshot_date", 1.0), "date": ("snapshot_date", 1.0),
-        "component": ("component_id", 1.0), "component_name": ("name", 1.0),
-        "vendor": ("vendor_id", 1.0), "qty": ("quantity", 1.0),
-        "annual_spend": ("annual_spend_eur", 1.0), "spend_eur": ("annual_spend_eur", 1.0),
-        "annual_spend_keur": ("annual_spend_eur", 1e3), "annual_spend_meur": ("annual_spend_eur", 1e6),
-        "license_server": ("licence_server", 1.0), "cloud_dependency": ("cloud_connection", 1.0),
-        "eu_alternative": ("alternative", 1.0), "open_alternative": ("alternative", 1.0),
-        "alternative_vendor": ("alternative_vendor_id", 1.0),
-        "switch_cost_keur": ("switch_cost_eur", 1e3), "switch_cost_meur": ("switch_cost_eur", 1e6),
-    },
-    timeseries=False,
-)
-
-
 # --- YAML ---------------------------------------------------------------------------------
-
-def sniff_yaml(path: Path) -> str | None:
-    return "sov_yaml" if path.suffix.lower() in (".yaml", ".yml") else None
-
 
 def _text(value: Any) -> str | None:
     if value is None:
@@ -309,17 +235,3 @@ def read_yaml(con: duckdb.DuckDBPyConnection, path: Path, kind: str | None,
             staged.warnings.append(f"ignored fields: {', '.join(ignored)}")
         register_rows(con, "sov_yaml_rows", rows, headers)
         yield staged
-
-
-def install() -> None:
-    """Register the domains (vendors before components) and the YAML reader. Idempotent."""
-    register(VENDOR_REGISTRY)  # before vendors: a registry header also has vendor_id and hq_country
-    register(VENDORS)
-    register(COMPONENTS)
-    if sniff_yaml not in files.SNIFFERS:
-        files.SNIFFERS.append(sniff_yaml)
-    files.READERS["sov_yaml"] = read_yaml
-    files.EXTENSIONS.update({".yaml", ".yml"})
-
-
-install()

@@ -1,1 +1,1 @@
-"""Thin functions over named queries: each returns a ``queries.Result`` (frame + provenance)."""
+"""Small pure helpers over figures that pages and reports share (no Streamlit, no SQL)."""

@@ -1,12 +1,14 @@
 -- title: Validate staged GPU samples
 -- returns: every staged row plus series (GPU UUID) and reason (NULL = accepted; first failing rule wins)
-WITH s AS (
-    SELECT *,
-           row_number() OVER (PARTITION BY gpu_uuid, ts ORDER BY line) AS dup_rank,
-           min(line)    OVER (PARTITION BY gpu_uuid, ts)                AS first_line
-    FROM stage
+-- Duplicates (same GPU and timestamp) are found by a hash aggregate, not a window over every row.
+WITH dups AS (
+    SELECT gpu_uuid, ts, min(line) AS first_line FROM stage GROUP BY gpu_uuid, ts HAVING count(*) > 1
+),
+s AS (
+    SELECT stage.*, d.first_line, CASE WHEN stage.line > d.first_line THEN 2 ELSE 1 END AS dup_rank
+    FROM stage LEFT JOIN dups d USING (gpu_uuid, ts)
 )
-SELECT s.*, s.gpu_uuid AS series,
+SELECT s.* EXCLUDE (first_line, dup_rank), s.gpu_uuid AS series,
     CASE
         WHEN s.parse_error IS NOT NULL THEN s.parse_error
         WHEN s.ts IS NULL THEN 'missing timestamp'

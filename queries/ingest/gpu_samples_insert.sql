@@ -1,5 +1,7 @@
 -- title: Insert accepted GPU samples not already stored
 -- returns: count of rows inserted; rows whose (ts, GPU) is already stored are left as they are
+-- Rows go in in the file's order (no sort): exporters write in time order, which keeps the zone
+-- maps that prune scans by time tight; an unordered file is stored correctly, only scanned wider.
 -- param: load_id INTEGER: this load
 -- param: ts_min TIMESTAMP: earliest accepted timestamp (limits the scan of stored rows)
 -- param: ts_max TIMESTAMP: latest accepted timestamp
@@ -11,4 +13,3 @@ JOIN gpus g USING (gpu_uuid)
 ANTI JOIN (SELECT ts, gpu_id FROM gpu_samples WHERE ts BETWEEN $ts_min AND $ts_max) e
     ON e.ts = c.ts AND e.gpu_id = g.gpu_id
 WHERE c.reason IS NULL
-ORDER BY c.ts, g.gpu_id

@@ -336,31 +336,3 @@ CREATE TABLE IF NOT EXISTS components (
     load_id         INTEGER NOT NULL,
     PRIMARY KEY (snapshot_date, component_id)
 );
-
--- The stack as of every snapshot date: each component's latest record on or before the date,
--- retired ones left out, joined with its vendor's jurisdictions. The score queries read this.
-CREATE OR REPLACE VIEW sov_stack AS
-WITH dates AS (SELECT DISTINCT snapshot_date AS as_of FROM components),
-latest AS (
-    SELECT d.as_of, c.*,
-           row_number() OVER (PARTITION BY d.as_of, c.component_id ORDER BY c.snapshot_date DESC) AS rn
-    FROM dates d JOIN components c ON c.snapshot_date <= d.as_of
-)
-SELECT l.as_of, l.component_id, l.snapshot_date AS recorded_on, l.name, l.layer,
-       ly.label AS layer_label, ly.ord AS layer_ord,
-       l.vendor_id, v.name AS vendor, v.hq_country,
-       coalesce(v.parent, v.name) AS ultimate_parent,
-       coalesce(v.parent_country, v.hq_country) AS control_country,
-       l.quantity, coalesce(l.annual_spend_eur, 0) AS spend_eur, l.annual_spend_eur IS NULL AS spend_unknown,
-       l.criticality, l.open_source, l.export_controlled, l.licence_server, l.cloud_connection,
-       l.alternative, l.alternative_vendor_id, l.alternative_open_source, l.alternative_spend_eur, l.switch_cost_eur,
-       l.source, l.notes,
-       coalesce(v.parent_country, v.hq_country) = 'US' AS us_parent,     -- US-controlled (parent view)
-       v.hq_country = 'US' AS us_hq,                                     -- US-headquartered (HQ view)
-       coalesce(pc.eu, false) AS eu_parent,                              -- EU-controlled
-       (l.licence_server OR l.cloud_connection) AS needs_vendor_service
-FROM latest l
-JOIN vendors v ON v.vendor_id = l.vendor_id
-JOIN sov_layers ly ON ly.layer = l.layer
-LEFT JOIN countries pc ON pc.code = coalesce(v.parent_country, v.hq_country)
-WHERE l.rn = 1 AND NOT l.retired;

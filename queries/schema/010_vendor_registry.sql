@@ -1,4 +1,4 @@
--- Migration 007: the vendor registry and the "unknown" jurisdiction.
+-- Migration 010: the vendor registry and the "unknown" jurisdiction.
 -- vendor_registry holds sourced facts about vendors an AI factory's stack really has (name and
 -- aliases, headquarters, ultimate parent and its country, the package namespaces they publish
 -- under, source and as-of date). SBOM suppliers, manufacturers, authors, publishers and package

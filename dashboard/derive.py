@@ -1,0 +1,141 @@
+"""Derived tables (GPU hourly and 5-minute rollups, activity runs, XID events; link 5-minute rollups), kept exact under every load.
+
+Each load rebuilds, inside its own transaction, the derived rows of the time range it touched
+(``after_insert``): the GPUs' whole hours around it, the fleet's 5-minute intervals, the runs it
+could have joined or split. Raw samples stay the truth; the derived rows are sums and counts over
+them, computed by the same macros (queries/definitions/) that compute the partial hours at the ends
+of a figure's range, so a figure gives the same numbers from either.
+
+Two rules are baked in: the idle threshold of the runs and the hot temperature of the health counts
+(table ``derived_config``). ``configure`` (called by entry points with the settings) rebuilds when
+they change, and ``ensure`` rebuilds a database whose derived tables were never built.
+"""
+from __future__ import annotations
+
+import re
+from datetime import datetime, timedelta
+from typing import Callable
+
+import duckdb
+
+from . import queries
+
+Progress = Callable[[str], None]
+GPU_TABLES = ("gpu_hourly", "gpu_groups_5m", "gpu_runs", "gpu_steps", "gpu_xid_events")
+_STATEMENT_END = re.compile(r";\s*\n")
+
+
+def _run(con: duckdb.DuckDBPyConnection, name: str, **params) -> None:
+    """Run every statement of ``queries/<name>.sql`` with the parameters each one uses."""
+    q = queries.load(name)
+    bound = q.bind(params)
+    body = "\n".join(l for l in q.sql.splitlines() if not l.lstrip().startswith("--"))
+    for statement in _STATEMENT_END.split(body):
+        if not statement.strip():
+            continue
+        used = set(re.findall(r"\$([a-zA-Z_]\w*)", statement))
+        con.execute(statement, {k: v for k, v in bound.items() if k in used})
+
+
+def _hour(t: datetime) -> datetime:
+    return t.replace(minute=0, second=0, microsecond=0)
+
+
+def refresh_gpus(con: duckdb.DuckDBPyConnection, t0: datetime, t1: datetime) -> None:
+    """Rebuild the derived rows of the GPUs in temp table ``derive_gpus`` for samples in [t0, t1].
+
+    Hours from t0's to one hour past t1 are rebuilt (an energy increase is attributed to the next
+    sample, which may lie up to an hour later); runs over the extent of every run they touch.
+    """
+    h0, h1 = _hour(t0), _hour(t1 + timedelta(hours=1)) + timedelta(hours=1)
+    _run(con, "derive/gpu_refresh", h0=h0, h1=h1)
+    _run(con, "derive/gpu_run_extent", t0=t0, t1=t1)
+    e0, e1 = con.execute("SELECT min(e0), max(e1) FROM run_extent").fetchall()[0]
+    _run(con, "derive/gpu_runs", t0=t0, t1=t1, e0=e0 or t0, e1=e1 or t1)
+
+
+def after_insert(con: duckdb.DuckDBPyConnection, kind: str, load_id: int, t0: datetime, t1: datetime) -> None:
+    """Called by the loader, inside the load's transaction, after rows of ``kind`` were stored."""
+    if kind == "gpu_samples":
+        con.execute("CREATE OR REPLACE TEMP TABLE derive_gpus AS SELECT DISTINCT gpu_id FROM gpu_samples "
+                    "WHERE load_id = ? AND ts >= ? AND ts <= ?", [load_id, t0, t1])
+        refresh_gpus(con, t0, t1)
+    elif kind == "link_samples":
+        refresh_links(con, t0, t1)
+
+
+def _five(t: datetime) -> datetime:
+    return t.replace(second=0, microsecond=0) - timedelta(minutes=t.minute % 5)
+
+
+def refresh_links(con: duckdb.DuckDBPyConnection, t0: datetime, t1: datetime) -> None:
+    """Rebuild link_5m from t0's bucket to one hour past t1 (the next interval ends up to an hour later)."""
+    _run(con, "derive/link_refresh", b0=_five(t0), b1=_five(t1 + timedelta(hours=1)) + timedelta(minutes=5))
+
+
+def after_inventory_change(con: duckdb.DuckDBPyConnection, kind: str) -> None:
+    """A GPU moved rack or changed model, a model's max boost clock changed, a link's capacity
+    changed: the derived rows that depend on them are rebuilt (inside the caller's transaction)."""
+    if kind in ("gpus", "gpu_models"):
+        _rebuild_gpus(con)
+    elif kind == "links":
+        con.execute("DELETE FROM link_5m")
+        lo, hi = _span(con, "link_samples")
+        if lo is not None:
+            refresh_links(con, lo, hi)
+
+
+def config(con: duckdb.DuckDBPyConnection) -> dict[str, float]:
+    return dict(con.execute("SELECT key, value FROM derived_config").fetchall())
+
+
+def _span(con: duckdb.DuckDBPyConnection, table: str) -> tuple[datetime | None, datetime | None]:
+    return con.execute(f"SELECT min(ts), max(ts) FROM {table}").fetchall()[0]
+
+
+def rebuild(con: duckdb.DuckDBPyConnection, progress: Progress | None = None) -> None:
+    """Rebuild every derived table from the raw samples, a day at a time (bounded memory), in one
+    transaction: readers see the old tables until it commits."""
+    con.begin()
+    try:
+        _rebuild_gpus(con, progress)
+        after_inventory_change(con, "links")
+        con.execute("INSERT OR REPLACE INTO derived_config VALUES ('built', 1)")
+        con.commit()
+    except Exception:
+        con.rollback()
+        raise
+
+
+def _rebuild_gpus(con: duckdb.DuckDBPyConnection, progress: Progress | None = None) -> None:
+    for t in GPU_TABLES:
+        con.execute(f"DELETE FROM {t}")
+    lo, hi = _span(con, "gpu_samples")
+    if lo is None:
+        return
+    con.execute("CREATE OR REPLACE TEMP TABLE derive_gpus AS SELECT gpu_id FROM gpus")
+    day = lo.replace(hour=0, minute=0, second=0, microsecond=0)
+    while day <= hi:
+        end = min(day + timedelta(days=1) - timedelta(microseconds=1), hi)
+        if progress:
+            progress(f"derived tables: GPUs, {day:%Y-%m-%d}")
+        refresh_gpus(con, max(day, lo), end)
+        day += timedelta(days=1)
+
+
+def ensure(con: duckdb.DuckDBPyConnection, idle_threshold: float, hot_temp_c: float,
+           progress: Progress | None = None) -> bool:
+    """Derived tables built, with these rules; rebuilds when they were not. Returns whether it did."""
+    cfg = config(con)
+    stale = (cfg.get("built") != 1 or cfg.get("idle_threshold") != idle_threshold
+             or cfg.get("hot_temp_c") != hot_temp_c)
+    has_samples = con.execute("SELECT count(*) > 0 FROM (SELECT 1 FROM gpu_samples LIMIT 1)").fetchall()[0][0]
+    if not stale:
+        return False
+    con.execute("INSERT OR REPLACE INTO derived_config VALUES ('idle_threshold', ?), ('hot_temp_c', ?)",
+                [idle_threshold, hot_temp_c])
+    if has_samples or cfg.get("built") == 1:
+        rebuild(con, progress)
+    else:
+        con.execute("INSERT OR REPLACE INTO derived_config VALUES ('built', 1)")
+    return True

@@ -1,0 +1,1 @@
+"""Exports for auditors: files built from figures through the figure core."""

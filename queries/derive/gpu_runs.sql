@@ -1,0 +1,51 @@
+-- title: Rebuild the GPU activity runs over their extent, and the XID events of a load's range
+-- returns: nothing; runs of the GPUs in temp table run_extent (see gpu_run_extent), XID events of
+-- the GPUs in derive_gpus
+-- param: t0 TIMESTAMP: first sample of the load (UTC)
+-- param: t1 TIMESTAMP: last sample of the load (UTC)
+-- param: e0 TIMESTAMP: earliest start of the runs to rebuild (min of run_extent: the scan prunes by time)
+-- param: e1 TIMESTAMP: latest end of the runs to rebuild (max of run_extent)
+-- A run is a maximal stretch of consecutive samples in one state (idle: greatest(tensor_active,
+-- fp64_active) below derived('idle_threshold'); busy: at or above; unknown: neither counter) with no
+-- gap of more than two steps.
+-- One window pass: a sample starts a run when the sample before it is in another state or more
+-- than two steps back, ends one when the sample after it is; each start is paired with the next end.
+INSERT INTO gpu_runs
+WITH s AS (
+    SELECT s.gpu_id, s.ts,
+           CASE WHEN greatest(s.tensor_active, s.fp64_active) IS NULL THEN 'unknown'
+                WHEN greatest(s.tensor_active, s.fp64_active) < derived('idle_threshold') THEN 'idle'
+                ELSE 'busy' END AS state
+    FROM gpu_samples s JOIN run_extent x ON s.gpu_id = x.gpu_id AND s.ts >= x.e0 AND s.ts <= x.e1
+    WHERE s.ts >= $e0 AND s.ts <= $e1
+),
+w AS (
+    SELECT s.gpu_id, s.ts, s.state, row_number() OVER win AS rn,
+           lag(s.state) OVER win AS prev_state, lag(s.ts) OVER win AS prev_ts,
+           lead(s.state) OVER win AS next_state, lead(s.ts) OVER win AS next_ts
+    FROM s WINDOW win AS (PARTITION BY s.gpu_id ORDER BY s.ts)
+),
+edges AS (
+    SELECT w.gpu_id, w.ts, w.state, w.rn,
+           (w.prev_ts IS NULL OR w.state <> w.prev_state
+            OR epoch(w.ts) - epoch(w.prev_ts) > 2 * coalesce(st.step_s, 0)) AS starts,
+           (w.next_ts IS NULL OR w.state <> w.next_state
+            OR epoch(w.next_ts) - epoch(w.ts) > 2 * coalesce(st.step_s, 0)) AS ends
+    FROM w LEFT JOIN gpu_steps st USING (gpu_id)
+),
+paired AS (
+    SELECT gpu_id, state, ts, rn, starts,
+           CASE WHEN ends THEN ts ELSE lead(ts) OVER p END AS end_ts,
+           CASE WHEN ends THEN rn ELSE lead(rn) OVER p END AS end_rn
+    FROM edges WHERE starts OR ends
+    WINDOW p AS (PARTITION BY gpu_id ORDER BY ts)
+)
+SELECT gpu_id, state, ts, end_ts, (end_rn - rn + 1)::INTEGER
+FROM paired WHERE starts;
+
+DELETE FROM gpu_xid_events
+WHERE ts >= $t0 AND ts <= $t1 AND gpu_id IN (SELECT gpu_id FROM derive_gpus);
+
+INSERT INTO gpu_xid_events
+SELECT ts, gpu_id, xid FROM gpu_samples
+WHERE ts >= $t0 AND ts <= $t1 AND gpu_id IN (SELECT gpu_id FROM derive_gpus) AND is_xid(xid);

@@ -1,0 +1,226 @@
+"""Derived tables (rollups, runs, XID events) give exactly the figures the raw samples give.
+
+The fixture has what breaks naive rollups: an energy-counter reset, a gap in one GPU's samples, an
+idle run that crosses hour and 5-minute boundaries, a link counter reset, and a late file that lands
+inside hours already rolled up. Three ways to the same numbers are compared: the store that took the
+files one by one (incremental), a store that took all the data in one file, and the derived rows
+recomputed from the samples by the macros that define them.
+"""
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from dashboard import derive
+from dashboard.ingest import ensure_reference, load_path
+from dashboard.store import connect
+
+from .conftest import figure
+
+T0 = datetime(2026, 3, 1, 0, 0)
+MINUTES = 180  # 1-minute samples, 00:00 .. 02:59
+GPUS = ("GPU-a", "GPU-b", "GPU-c")
+LATE = range(70, 100)  # GPU-a's samples 01:10 .. 01:39 arrive in a second, late file
+GAP = range(40, 52)    # GPU-b reports nothing 00:40 .. 00:51 (a 12-minute gap)
+
+
+def _gpu_row(i: int, uuid: str) -> str:
+    ts = T0 + timedelta(minutes=i)
+    if uuid == "GPU-a":   # idle 00:50 .. 02:09 (crosses 01:00 and 02:00), busy otherwise
+        tensor = 0.01 if 50 <= i < 130 else 0.6
+        energy = (i * 600.0) if i < 95 else (i - 95) * 600.0   # counter restarts at 01:35
+    elif uuid == "GPU-b":
+        tensor = 0.3 + 0.001 * i
+        energy = 1e6 + i * 500.0
+    else:                  # no profiling counters: never idle, never counted
+        tensor = None
+        energy = 2e6 + i * 400.0
+    t = "" if tensor is None else f"{tensor}"
+    temp = 90 if uuid == "GPU-b" and 100 <= i < 103 else 60
+    xid = 79 if uuid == "GPU-a" and i == 20 else 0
+    return f"{ts:%Y-%m-%dT%H:%M:%S},{uuid},{50 + i % 7},{t},,{1500 + i},{400 + i % 11},{energy},{temp},{xid}"
+
+
+HEADER = "ts,gpu_uuid,util,tensor_active,fp64_active,sm_clock_mhz,power_w,energy_j,temp_c,xid"
+INVENTORY = ("gpu_uuid,hostname,gpu_index,rack,pod,model\n"
+             "GPU-a,n1,0,r1,p1,NVIDIA B200\nGPU-b,n1,1,r1,p1,NVIDIA B200\nGPU-c,n2,0,r2,p1,NVIDIA B200\n")
+LINKS = "link_id,a_end,b_end,capacity_gbps,carrier,kind\nup,a,b,10,DT,uplink\n"
+
+
+def _links(minutes) -> str:
+    rows = [f"ts,link_id,rx_bytes,tx_bytes"]
+    for i in minutes:
+        rx = (i * 6e10) if i < 120 else (i - 120) * 3e10   # reset at 02:00
+        rows.append(f"{T0 + timedelta(minutes=i):%Y-%m-%dT%H:%M:%S},up,{int(rx)},{int(i * 1e9)}")
+    return "\n".join(rows) + "\n"
+
+
+def _samples(keep) -> str:
+    rows = [HEADER]
+    for i in range(MINUTES):
+        for g in GPUS:
+            if g == "GPU-b" and i in GAP:
+                continue
+            if keep(i, g):
+                rows.append(_gpu_row(i, g))
+    return "\n".join(rows) + "\n"
+
+
+def _store(path: Path, folder: Path, files: list[tuple[str, str]]) -> Path:
+    con = connect(path)
+    ensure_reference(con)
+    for name, text in files:
+        f = folder / name
+        f.write_text(text)
+        r = load_path(con, f)
+        assert r.status == "ok", r.summary()
+    con.close()
+    return path
+
+
+@pytest.fixture(scope="module")
+def stores(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("derived")
+    inventory = [("gpus.csv", INVENTORY), ("links.csv", LINKS)]
+    incremental = _store(folder / "incremental.duckdb", folder, inventory + [
+        ("early.csv", _samples(lambda i, g: not (g == "GPU-a" and i in LATE))),
+        ("links1.csv", _links(range(0, 90))),
+        ("links2.csv", _links(range(90, MINUTES))),
+        ("late.csv", _samples(lambda i, g: g == "GPU-a" and i in LATE)),   # inside rolled-up hours
+    ])
+    whole = _store(folder / "whole.duckdb", folder, inventory + [
+        ("all.csv", _samples(lambda i, g: True)), ("links_all.csv", _links(range(0, MINUTES)))])
+    return incremental, whole
+
+
+DERIVED = {  # table -> the macro that computes its rows from the samples
+    "gpu_hourly": "gpu_hour_rows", "gpu_groups_5m": "gpu_interval_rows", "link_5m": "link_interval_rows"}
+END = T0 + timedelta(minutes=MINUTES)
+
+
+def _sorted(frame: pd.DataFrame) -> pd.DataFrame:
+    return frame.sort_values(list(frame.columns)).reset_index(drop=True)
+
+
+@pytest.mark.parametrize("table", sorted(DERIVED))
+def test_stored_rollups_equal_the_rows_computed_from_the_samples(stores, table):
+    for db in stores:
+        con = connect(db, read_only=True)
+        stored = _sorted(con.execute(f"SELECT * FROM {table}").df())
+        computed = _sorted(con.execute(f"SELECT * FROM {DERIVED[table]}(?, ?)",
+                                       [T0, END + timedelta(hours=1)]).df()[list(stored.columns)])
+        con.close()
+        pd.testing.assert_frame_equal(stored, computed, check_dtype=False)
+
+
+@pytest.mark.parametrize("table", ["gpu_runs", "gpu_steps", "gpu_xid_events", *sorted(DERIVED)])
+def test_a_late_file_leaves_the_same_derived_rows_as_one_whole_file(stores, table):
+    frames = []
+    for db in stores:
+        con = connect(db, read_only=True)
+        frames.append(_sorted(con.execute(f"SELECT * FROM {table}").df()))
+        con.close()
+    pd.testing.assert_frame_equal(*frames, check_dtype=False)
+
+
+def test_runs_by_hand(stores):
+    con = connect(stores[0], read_only=True)
+    runs = con.execute("SELECT g.gpu_uuid, r.state, r.first_ts, r.last_ts, r.samples FROM gpu_runs r "
+                       "JOIN gpus g USING (gpu_id) ORDER BY 1, 3").fetchall()
+    con.close()
+    at = lambda m: T0 + timedelta(minutes=m)  # noqa: E731
+    assert [r for r in runs if r[0] == "GPU-a"] == [
+        ("GPU-a", "busy", at(0), at(49), 50), ("GPU-a", "idle", at(50), at(129), 80),
+        ("GPU-a", "busy", at(130), at(179), 50)]
+    # GPU-b: the 12-minute gap (more than two 1-minute steps) splits its busy run
+    assert [r[2:] for r in runs if r[0] == "GPU-b"] == [(at(0), at(39), 40), (at(52), at(179), 128)]
+    assert {r[1] for r in runs if r[0] == "GPU-c"} == {"unknown"}
+
+
+RANGES = [  # whole hours (read from the tables), and edges that cut hours and 5-minute intervals
+    (T0, END), (T0 + timedelta(minutes=17, seconds=30), T0 + timedelta(minutes=143)),
+    (T0 + timedelta(minutes=61), T0 + timedelta(minutes=64)),
+]
+FIGURES = ["perf_headline", "perf_delivered", "perf_pods", "perf_idle_gpus", "perf_unhealthy_gpus",
+           "ops_utilization", "ops_worst_gpus", "energy_headline", "energy_power", "net_link_utilization",
+           "net_link_summary", "perf_rack_heatmap"]
+
+
+@pytest.mark.parametrize("start, end", RANGES)
+def test_every_figure_is_the_same_from_both_stores(stores, start, end):
+    for name in FIGURES:
+        frames = []
+        for db in stores:
+            con = connect(db, read_only=True)
+            f = figure(con, name, start=start, end=end, **({"bucket_minutes": 15} if name in (
+                "perf_delivered", "ops_utilization", "energy_power", "net_link_utilization",
+                "perf_rack_heatmap", "perf_headline") else {}))
+            con.close()
+            frames.append(f.frame.drop(columns=[c for c in ("load_id",) if c in f.frame]))
+        pd.testing.assert_frame_equal(*frames, check_dtype=False, obj=name)
+
+
+def test_figures_over_adjacent_ranges_add_up(stores):
+    """Energy and traffic are attributed to one interval each, so [a, b) + [b, c) = [a, c)."""
+    con = connect(stores[0], read_only=True)
+    cut = T0 + timedelta(minutes=93, seconds=20)   # inside an hour, inside a 5-minute interval
+    whole = figure(con, "energy_headline", start=T0, end=END)
+    parts = [figure(con, "energy_headline", start=a, end=b) for a, b in ((T0, cut), (cut, END))]
+    assert whole.value("gpu_kwh") == pytest.approx(sum(p.value("gpu_kwh") for p in parts), rel=1e-12)
+    links = [figure(con, "net_link_summary", start=a, end=b).frame.iloc[0] for a, b in ((T0, cut), (cut, END))]
+    total = figure(con, "net_link_summary", start=T0, end=END).frame.iloc[0]
+    assert total.rx_tb == pytest.approx(links[0].rx_tb + links[1].rx_tb, rel=1e-12)
+    assert total.resets == links[0].resets + links[1].resets == 1
+    con.close()
+
+
+def test_energy_and_traffic_by_hand(stores):
+    con = connect(stores[0], read_only=True)
+    e = figure(con, "energy_headline", start=T0, end=END)
+    # GPU-a: 600 J a minute, restarting at 01:35 (its value then, 0 J, is the increase): 178 steps
+    # of 600 J and the reset step adds 0; GPU-b: 500 J a minute, 166 one-minute steps and one step
+    # of 13 minutes over its gap (no longer than an hour, so counted); GPU-c: 179 steps of 400 J.
+    a = 178 * 600.0
+    b = 166 * 500.0 + 13 * 500.0
+    c = 179 * 400.0
+    assert e.value("gpu_kwh") == pytest.approx((a + b + c) / 3.6e6, rel=1e-12)
+    assert e.value("counter_resets") == 1
+    s = figure(con, "net_link_summary", start=T0, end=END).frame.iloc[0]
+    # rx: 6e10 B a minute for 119 minutes, then restart: 0 at 02:00, 3e10 B a minute after
+    assert s.rx_tb == pytest.approx((119 * 6e10 + 0 + 59 * 3e10) / 1e12)
+    assert s.resets == 1
+    con.close()
+
+
+def test_idle_from_the_runs_equals_idle_from_the_samples(stores):
+    """The stored runs (built for the configured threshold) and the runs computed from the samples
+    (any other threshold) give the same idle figures."""
+    con = connect(stores[0])
+    try:
+        stored = figure(con, "perf_idle_gpus", start=T0 + timedelta(minutes=17), end=END).frame
+        assert stored.gpu_uuid.tolist() == ["GPU-a"] and stored.idle_minutes_total.iloc[0] == pytest.approx(80)
+        con.begin()
+        con.execute("UPDATE derived_config SET value = 0.5 WHERE key = 'idle_threshold'")  # pretend: built for 0.5
+        from_samples = figure(con, "perf_idle_gpus", start=T0 + timedelta(minutes=17), end=END).frame
+        con.rollback()
+    finally:
+        con.close()
+    pd.testing.assert_frame_equal(stored, from_samples, check_dtype=False)
+
+
+def test_changed_settings_rebuild_the_derived_tables(stores, tmp_path):
+    import shutil
+
+    db = tmp_path / "copy.duckdb"
+    shutil.copy(stores[1], db)
+    con = connect(db)
+    assert derive.ensure(con, idle_threshold=0.05, hot_temp_c=85)       # never marked as built: rebuilt
+    assert not derive.ensure(con, idle_threshold=0.05, hot_temp_c=85)   # now it is
+    assert derive.ensure(con, idle_threshold=0.5, hot_temp_c=89)
+    assert derive.config(con)["idle_threshold"] == 0.5
+    f = figure(con, "perf_unhealthy_gpus", start=T0, end=END, hot_temp_c=89).frame
+    assert f.gpu_uuid.tolist() == ["GPU-a", "GPU-b"] and f.hot_samples.tolist() == [0, 3]
+    con.close()
