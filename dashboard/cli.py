@@ -174,8 +174,137 @@ def cmd_bench(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def cmd_report(args: argparse.Namespace, settings: Settings) -> int:
+    """``aifd report --out DIR`` makes a report; ``aifd report verify DIR`` checks one."""
+    from .reports import build, verify
+
+    if args.verb == "verify":
+        if not args.folder:
+            raise ValueError("aifd report verify FOLDER: name the report folder")
+        con = None
+        if Path(settings.db_path).exists():
+            con = connect(settings.db_path, read_only=True, wait_s=WRITE_WAIT_S)
+        else:
+            print(f"no database at {settings.db_path}: checking the files only", file=sys.stderr)
+        try:
+            result = verify.verify(Path(args.folder), con, settings)
+        finally:
+            if con is not None:
+                con.close()
+        for n in result.notes:
+            print(f"note: {n}")
+        for p in result.problems:
+            print(f"MISMATCH: {p}")
+        checked = f"{result.files} files" + (f", {result.figures} figures re-run" if con is not None else "")
+        print(("OK: " if result.ok else f"FAILED ({len(result.problems)} mismatches): ") + checked)
+        return 0 if result.ok else 1
+    if args.verb or args.folder:
+        raise ValueError(f"aifd report: unknown action {args.verb or args.folder!r}; "
+                         "make a report with --out DIR, check one with: aifd report verify DIR")
+    if not args.out:
+        raise ValueError("aifd report needs --out DIR (a new or empty folder)")
+    sections = [x.strip() for x in args.sections.split(",") if x.strip()]
+    formats = [x.strip() for x in args.format.split(",") if x.strip()]
+    shown = {"last": ""}
+
+    def progress(share: float, what: str) -> None:
+        line = f"{share * 100:3.0f} % {what}"
+        if line != shown["last"]:
+            shown["last"] = line
+            _progress(line)
+
+    con = connect(settings.db_path, read_only=True, wait_s=WRITE_WAIT_S)
+    try:
+        doc = build.make(con, settings, Path(args.out), getattr(args, "from"), args.to, sections, formats,
+                         progress=None if args.quiet else progress)
+    finally:
+        con.close()
+    for f in doc["files"]:
+        print(f"{f['sha256']}  {f['bytes']:>10,}  {f['path']}")
+    print(f"report of {doc['period']['start']} → {doc['period']['end']} UTC in {args.out} "
+          f"({len(doc['figures'])} figures, {len(doc['files'])} files; manifest.json lists their SHA-256)")
+    return 0
+
+
+def _sync_settings(args: argparse.Namespace, settings: Settings) -> Settings:
+    from .config import check_prometheus, parse_duration
+
+    p = settings.prometheus
+    if getattr(args, "prometheus", None):
+        p = replace(p, url=args.prometheus.rstrip("/"))
+    if getattr(args, "step", None):
+        p = replace(p, step_s=parse_duration(args.step, "--step"))
+    check_prometheus(p)
+    return replace(settings, prometheus=p)
+
+
+def cmd_sync(args: argparse.Namespace, settings: Settings) -> int:
+    """One sync (or one every --every); a failure is one line on stderr and exit status 1."""
+    from .config import parse_duration
+    from .sync import SyncBusy, SyncError, sync
+    from .sync.schedule import run_every
+    from .sync.writer import source_lock
+
+    settings = _sync_settings(args, settings)
+    if args.configured:
+        if settings.prometheus.configured:
+            from .sync.prometheus import redact
+
+            print(redact(settings.prometheus.url))
+            return 0
+        return 1
+    if not settings.prometheus.configured:
+        print("aifd: sync: no Prometheus URL: set url in the [prometheus] section of aifd.toml, "
+              "AIFD_PROMETHEUS_URL, or pass --prometheus URL", file=sys.stderr)
+        return 1
+    if (args.start or args.end) and args.since:
+        raise ValueError("--since and --start/--end exclude each other")
+    since = parse_duration(args.since, "--since") if args.since else None
+    if args.every is not None:
+        if args.start or args.end:
+            raise ValueError("--every syncs up to now: it takes --since, not --start/--end")
+        every = parse_duration(args.every, "--every") if args.every else settings.prometheus.every_s
+        if every <= 0:
+            raise ValueError("--every must be positive")
+        def say(msg: str) -> None:  # --quiet keeps the failures (one line each, on stderr)
+            if msg.startswith("aifd:"):
+                print(msg, file=sys.stderr, flush=True)
+            elif not args.quiet:
+                print(msg, flush=True)
+
+        run_every(settings, every, say=say, since_s=since)
+        return 0
+    start = queries.coerce(args.start, "TIMESTAMP", "--start") if args.start else None
+    end = queries.coerce(args.end, "TIMESTAMP", "--end") if args.end else None
+    try:
+        with source_lock(settings.db_path, wait_s=300, say=_progress):
+            report = sync(settings, start=start, end=end, since_s=since,
+                          progress=None if args.quiet else _progress)
+    except (SyncError, SyncBusy) as e:
+        print(f"aifd: sync: {e}", file=sys.stderr)
+        return 1
+    print(report.summary(), flush=True)
+    return 0
+
+
+def _sync_child(args: argparse.Namespace, settings: Settings) -> subprocess.Popen | None:
+    """``aifd sync --every`` beside the dashboard when a Prometheus URL is configured."""
+    from .sync.prometheus import redact
+
+    if args.no_sync or not settings.prometheus.configured:
+        return None
+    # The child reads the same aifd.toml and AIFD_* variables; the URL (which may carry credentials)
+    # stays off its command line.
+    cmd = [sys.executable, "-m", "dashboard.cli", "--db", str(Path(settings.db_path).resolve()), "sync",
+           "--every", f"{settings.prometheus.every_s:g}s"]
+    print(f"syncing {redact(settings.prometheus.url)} every {settings.prometheus.every_s:g} s (--no-sync: off)",
+          flush=True)
+    return subprocess.Popen(cmd)
+
+
 def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
-    """Run Streamlit as a child; SIGTERM or SIGINT to aifd stops it too, so no server is left behind."""
+    """Run Streamlit as a child (and the periodic sync when a Prometheus URL is configured); SIGTERM
+    or SIGINT to aifd stops them too, so no server is left behind."""
     if Path(settings.db_path).exists():  # migrate and build derived tables once, before any page reads
         _writer(settings).close()
     cmd = [sys.executable, "-m", "streamlit", "run", str(REPO_ROOT / "dashboard" / "app.py"),
@@ -183,10 +312,13 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
            "--server.headless", "true", "--browser.gatherUsageStats", "false",
            "--", "--db", str(Path(settings.db_path).resolve())]
     print("serving on http://%s:%d" % (args.address, args.port), flush=True)
+    syncer = _sync_child(args, settings)
     child = subprocess.Popen(cmd)
 
     def forward(signum, _frame):
         child.send_signal(signum)
+        if syncer is not None and syncer.poll() is None:
+            syncer.send_signal(signum)
 
     previous = {s: signal.signal(s, forward) for s in (signal.SIGTERM, signal.SIGINT)}
     try:
@@ -201,6 +333,14 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
         if child.poll() is None:
             child.kill()
             child.wait()
+        if syncer is not None:
+            if syncer.poll() is None:
+                syncer.terminate()  # stops after its current chunk
+            try:
+                syncer.wait(30)
+            except subprocess.TimeoutExpired:
+                syncer.kill()
+                syncer.wait()
 
 
 def build_parser(settings: Settings) -> argparse.ArgumentParser:
@@ -254,9 +394,41 @@ def build_parser(settings: Settings) -> argparse.ArgumentParser:
     add_arguments(s)
     s.set_defaults(func=cmd_bench)
 
-    s = sub.add_parser("serve", help="run the Streamlit dashboard")
+    from .reports.build import FORMATS
+    from .reports.sections import SECTION_KEYS
+
+    s = sub.add_parser("report", help="export a period's figures for auditors (PDF, XLSX, CSV, Parquet and a "
+                                      "manifest of SHA-256 hashes); `report verify DIR` checks one",
+                       description="aifd report --from DATE --to DATE --out DIR  |  aifd report verify DIR")
+    s.add_argument("verb", nargs="?", metavar="verify", help="check a report folder instead of making one")
+    s.add_argument("folder", nargs="?", help="the report folder to verify")
+    s.add_argument("--from", metavar="DATE", help="start, UTC (a date or a time; default: the first stored sample)")
+    s.add_argument("--to", metavar="DATE", help="end, UTC: a date counts as a whole day; a time is exclusive "
+                                                "(default: the last stored sample)")
+    s.add_argument("--sections", default=",".join(SECTION_KEYS), help=f"comma-separated: {','.join(SECTION_KEYS)}")
+    s.add_argument("--format", default=",".join(FORMATS), help=f"comma-separated: {','.join(FORMATS)}")
+    s.add_argument("--out", help="a new or empty folder for the report")
+    s.add_argument("--quiet", action="store_true", help="no progress lines")
+    s.set_defaults(func=cmd_report)
+
+    s = sub.add_parser("sync", help="pull GPU, link and meter samples from Prometheus (or Thanos, Mimir, "
+                                    "VictoriaMetrics) into the store")
+    s.add_argument("--prometheus", metavar="URL", help="the server (default from [prometheus] url)")
+    s.add_argument("--since", metavar="DURATION", help="how far back, e.g. 24h or 7d (default [prometheus] since)")
+    s.add_argument("--start", help="range start, ISO 8601 (UTC unless an offset is given)")
+    s.add_argument("--end", help="range end, inclusive (default: now minus [prometheus] delay)")
+    s.add_argument("--step", metavar="DURATION", help="the scrape interval, e.g. 15s (default [prometheus] step)")
+    s.add_argument("--every", metavar="DURATION", nargs="?", const="",
+                   help="keep syncing periodically (default period [prometheus] every)")
+    s.add_argument("--configured", action="store_true", help="print the configured URL; exit 1 if there is none")
+    s.add_argument("--quiet", action="store_true", help="no progress lines")
+    s.set_defaults(func=cmd_sync)
+
+    s = sub.add_parser("serve", help="run the Streamlit dashboard (and the periodic sync when a Prometheus "
+                                     "URL is configured)")
     s.add_argument("--port", type=int, default=8501)
     s.add_argument("--address", default="127.0.0.1")
+    s.add_argument("--no-sync", action="store_true", help="do not start `aifd sync --every` beside it")
     s.set_defaults(func=cmd_serve)
     return p
 
@@ -272,7 +444,7 @@ def main(argv: list[str] | None = None) -> int:
         settings = replace(settings, db_path=Path(args.db), source=settings.source + " + --db")
     try:
         return args.func(args, settings)
-    except (queries.QueryError, FileNotFoundError, ValueError, StoreBusy, MigrationError) as e:
+    except (queries.QueryError, FileNotFoundError, FileExistsError, ValueError, StoreBusy, MigrationError) as e:
         print(f"aifd: {e}", file=sys.stderr)
         return 2
 

@@ -27,11 +27,12 @@ def settings_params(s: Settings) -> dict[str, Any]:
         "idle_minutes": s.idle_minutes,
         "hot_temp_c": s.hot_temp_c,
         "rubric": str(s.rubric_path.resolve()),
+        "indicators": str(s.indicators_path.resolve()),
     }
 
 
 # Parameters that name files on this machine: from configuration only, never from a caller.
-SETTINGS_ONLY = frozenset({"rubric"})
+SETTINGS_ONLY = frozenset({"rubric", "indicators"})
 
 
 def data_range(con: duckdb.DuckDBPyConnection) -> tuple[datetime, datetime]:

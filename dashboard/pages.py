@@ -50,7 +50,10 @@ PAGES: tuple[Page, ...] = (
          ("ops_attention_counts", "ops_utilization", "ops_worst_gpus", "energy_power", "net_link_utilization",
           "net_link_summary")),
     Page("data", "Data", "Auditors", ":material/database:", "data.py",
-         ("store_contents", "ingest_log", "rejects", "fleet_inventory", "gpu_catalog", "xid_catalog")),
+         ("store_contents", "sync_status", "sync_metrics", "ingest_log", "rejects", "fleet_inventory",
+          "gpu_catalog", "xid_catalog")),
+    Page("audit", "Audit", "Auditors", ":material/verified:", "audit.py",
+         ("report_loads", "reg_indicators", "energy_headline", "net_link_summary")),
 )
 
 

@@ -9,7 +9,7 @@
 -- column: capacity_gbps Gbit/s: capacity
 -- column: rx_gbps Gbit/s: received
 -- column: tx_gbps Gbit/s: transmitted — mean Gbit/s from byte counters
--- column: util_pct %: GPU_UTIL, busy — busier direction / capacity, %
+-- column: util_pct %: utilization — busier direction / capacity, %
 -- column: resets count: counter resets — counter resets seen
 -- Rates come from counter increases between consecutive samples (link_intervals, from the stored
 -- 5-minute rollups); a counter that goes down was reset (switch reboot, 32-bit wrap) and counts from

@@ -11,5 +11,5 @@
 SELECT load_id, source, line, series, reason, raw
 FROM rejects
 WHERE $load_id IS NULL OR load_id = $load_id
-ORDER BY load_id DESC, line
+ORDER BY load_id DESC, line, series, reason, raw
 LIMIT $limit

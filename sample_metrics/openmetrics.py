@@ -284,13 +284,15 @@ def _gpu_chunks(folder: Path, uuids: list[str], steps_hint: int) -> Iterator[tup
 def write_openmetrics(folder: str | Path, out_path: str | Path, *,
                       links: Sequence[str] = LINK_STYLES, meters: bool = True,
                       counters: str = "openmetrics", peak_precisions: Sequence[str] = (),
+                      gpu_families: Sequence[str] | None = None,
                       progress: Callable[[str], None] | None = None) -> OpenMetricsReport:
     """Write the fleet in ``folder`` (gpus.csv, links.csv, meters.csv and the per-day Parquet
     files) to ``out_path`` as OpenMetrics; returns the sample counts per series name.
 
     links: any of "snmp", "node"; counters: "openmetrics" (counter families, ``_total`` samples)
     or "scrape" (names exactly as a scrape of the exporters stores them); peak_precisions: e.g.
-    ("bf16",) to add aifd_gpu_peak_tflops and aifd_gpu_max_boost_mhz.
+    ("bf16",) to add aifd_gpu_peak_tflops and aifd_gpu_max_boost_mhz; gpu_families: write the samples
+    of only these DCGM families (e.g. ("DCGM_FI_DEV_POWER_USAGE",)), the others stay empty.
     """
     tic = time.perf_counter()
     folder, out_path = Path(folder), Path(out_path)
@@ -300,6 +302,9 @@ def write_openmetrics(folder: str | Path, out_path: str | Path, *,
     if bad:
         raise ValueError(f"links must be among {', '.join(LINK_STYLES)}, not {', '.join(sorted(bad))}")
     say = progress or (lambda msg: None)
+    known = {f[0] for f in GPU_FAMILIES}
+    if gpu_families is not None and set(gpu_families) - known:
+        raise ValueError(f"gpu_families must be among {', '.join(sorted(known))}")
     gpus = _read_csv(folder / "gpus.csv")
     uuids = [g["gpu_uuid"] for g in gpus]
     report = OpenMetricsReport(out_path)
@@ -345,6 +350,8 @@ def write_openmetrics(folder: str | Path, out_path: str | Path, *,
                 t_hi.append(pc.max(table["ts"]).value)
                 pos_arr = pa.array(pos)
                 for i, (_name, _typ, col, factor) in enumerate(GPU_FAMILIES):
+                    if gpu_families is not None and _name not in gpu_families:
+                        continue
                     values = table[col].combine_chunks()
                     if factor != 1:
                         values = pc.multiply(pc.cast(values, pa.int64()), factor)

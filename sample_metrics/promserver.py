@@ -17,10 +17,15 @@ Query semantics to keep in mind (Prometheus 2.x, as packaged by Debian 12: 2.42)
 """
 from __future__ import annotations
 
+import base64
+import ctypes
+import ctypes.util
 import json
+import secrets
 import shutil
 import signal
 import socket
+import ssl
 import subprocess
 import tempfile
 import time
@@ -120,8 +125,9 @@ class PrometheusServer:
     def __init__(self, tsdb_dir: str | Path, *, port: int | None = None, retention: str = "100y",
                  lookback_delta: str | None = None, binary: str = "prometheus",
                  extra_args: tuple[str, ...] = (), start_timeout: float = 60.0,
-                 stop_timeout: float = 15.0):
-        self.tsdb_dir = Path(tsdb_dir)
+                 stop_timeout: float = 15.0, web_config: dict | None = None,
+                 probe_auth: tuple[str, str] | None = None, probe_cafile: str | Path | None = None):
+        self.tsdb_dir = Path(tsdb_dir).resolve()  # the server runs in its own working folder
         self.port = port
         self.retention = retention
         self.lookback_delta = lookback_delta
@@ -133,12 +139,18 @@ class PrometheusServer:
         self._workdir: Path | None = None
         self.log_path: Path | None = None
         self.last_log = ""  # the server's output, kept after stop()
+        # --web.config.file (TLS, basic auth: see web_security); the probes then use https and
+        # the given credentials and CA
+        self.web_config = web_config
+        self.probe_auth = probe_auth
+        self.probe_cafile = str(probe_cafile) if probe_cafile else None
 
     @property
     def url(self) -> str:
         if self.port is None:
             raise RuntimeError("the server is not started")
-        return f"http://127.0.0.1:{self.port}"
+        scheme = "https" if self.web_config and "tls_server_config" in self.web_config else "http"
+        return f"{scheme}://127.0.0.1:{self.port}"
 
     def __enter__(self) -> "PrometheusServer":
         self.start()
@@ -156,6 +168,8 @@ class PrometheusServer:
                f"--web.listen-address=127.0.0.1:{self.port}"]
         if self.lookback_delta:
             cmd.append(f"--query.lookback-delta={self.lookback_delta}")
+        if self.web_config:
+            cmd.append(f"--web.config.file={self._workdir / 'web.yml'}")
         return cmd + list(self.extra_args)
 
     def start(self) -> None:
@@ -169,6 +183,8 @@ class PrometheusServer:
                 self.port = free_port()
             self._workdir = Path(tempfile.mkdtemp(prefix="aifd-prometheus-"))
             (self._workdir / "prometheus.yml").write_text(MINIMAL_CONFIG)
+            if self.web_config:
+                (self._workdir / "web.yml").write_text(json.dumps(self.web_config))  # JSON is YAML
             self.log_path = self._workdir / "prometheus.log"
             with open(self.log_path, "wb") as log:
                 self.proc = subprocess.Popen(self.command(), stdout=log, stderr=subprocess.STDOUT,
@@ -200,8 +216,16 @@ class PrometheusServer:
                                f"\n--- last lines of {self.log_path} ---\n{tail}")
 
     def _get(self, path: str, timeout: float = 5.0) -> tuple[int, bytes]:
+        opener, request = _OPENER, urllib.request.Request(self.url + path)
+        if self.url.startswith("https:"):
+            ctx = ssl.create_default_context(cafile=self.probe_cafile)
+            opener = urllib.request.build_opener(urllib.request.ProxyHandler({}),
+                                                 urllib.request.HTTPSHandler(context=ctx))
+        if self.probe_auth:
+            token = base64.b64encode(":".join(self.probe_auth).encode()).decode()
+            request.add_header("Authorization", f"Basic {token}")
         try:
-            with _OPENER.open(self.url + path, timeout=timeout) as r:
+            with opener.open(request, timeout=timeout) as r:
                 return r.status, r.read()
         except urllib.error.HTTPError as e:
             return e.code, e.read()
@@ -230,7 +254,7 @@ class PrometheusServer:
                     status, body = self._get(probe)
                     if status == 200 and json.loads(body)["data"]["result"]:
                         return
-            except (urllib.error.URLError, ConnectionError, TimeoutError, socket.timeout):
+            except (urllib.error.URLError, ConnectionError, TimeoutError, socket.timeout, ssl.SSLError):
                 pass
             time.sleep(0.1)
 
@@ -249,6 +273,43 @@ class PrometheusServer:
             self._workdir = self.log_path = None
 
 
+def bcrypt_hash(password: str) -> str:
+    """A bcrypt hash for ``basic_auth_users`` (Prometheus's web config takes bcrypt only), from the
+    system's libcrypt (libxcrypt on Debian), so no Python package is needed."""
+    name = ctypes.util.find_library("crypt")
+    if name is None:
+        raise PrometheusNotFound("libcrypt not found: it makes the bcrypt hash of a web config password")
+    lib = ctypes.CDLL(name)
+    lib.crypt.restype = ctypes.c_char_p
+    lib.crypt.argtypes = [ctypes.c_char_p, ctypes.c_char_p]
+    alphabet = "./ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789"
+    salt = "".join(secrets.choice(alphabet) for _ in range(21)) + "."  # 22 chars, last with 2 bits free
+    out = lib.crypt(password.encode(), f"$2b$05${salt}".encode())
+    if not out or not out.startswith(b"$2b$"):
+        raise PrometheusError("libcrypt has no bcrypt ($2b$) support")
+    return out.decode()
+
+
+def web_security(folder: str | Path, user: str, password: str, *, tls: bool = True) -> tuple[dict, Path | None]:
+    """(web config, CA file): basic auth for ``user`` and, with ``tls``, a self-signed certificate for
+    127.0.0.1 made with the openssl command (the certificate is its own CA)."""
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    config: dict = {"basic_auth_users": {user: bcrypt_hash(password)}}
+    if not tls:
+        return config, None
+    cert, key = folder / "server.crt", folder / "server.key"
+    cmd = [find_binary("openssl"), "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1",
+           "-nodes", "-days", "2",
+           "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1",
+           "-keyout", str(key), "-out", str(cert)]
+    res = subprocess.run(cmd, capture_output=True, text=True)
+    if res.returncode != 0:
+        raise PrometheusError(f"{' '.join(cmd)} failed: {res.stderr.strip()[-500:]}")
+    config["tls_server_config"] = {"cert_file": str(cert), "key_file": str(key)}
+    return config, cert
+
+
 def main(argv: list[str] | None = None) -> int:
     """Back-fill an OpenMetrics file and serve it until Ctrl-C: handy to explore in the web UI."""
     import argparse
@@ -264,8 +325,12 @@ def main(argv: list[str] | None = None) -> int:
         created = backfill(a.openmetrics, a.tsdb)
         print(f"back-filled {sum(b.samples for b in created):,} samples in {len(created)} blocks "
               f"in {time.perf_counter() - t:.1f} s")
+    def interrupt(_signum, _frame):  # SIGTERM stops the server too, as Ctrl-C does
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGTERM, interrupt)
     with PrometheusServer(a.tsdb, port=a.port, lookback_delta=a.lookback_delta) as prom:
-        print(f"serving {a.tsdb} at {prom.url} (Ctrl-C stops)")
+        print(f"serving {a.tsdb} at {prom.url} (Ctrl-C or SIGTERM stops)", flush=True)
         try:
             while prom.proc is not None and prom.proc.poll() is None:
                 time.sleep(1)

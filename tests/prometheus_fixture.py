@@ -48,17 +48,22 @@ def _utc(text: str) -> datetime:
     return datetime.fromisoformat(text.replace("Z", "+00:00")).astimezone(timezone.utc)
 
 
-@pytest.fixture(scope="session")
-def prometheus_sample(tmp_path_factory) -> PromSample:
+def fleet_tsdb(root: Path, generate_args: dict, **openmetrics_args) -> PromSample:
+    """Generate a fleet into root/fleet, write it as OpenMetrics and back-fill root/tsdb; the
+    returned PromSample has no URL yet (serve it with PrometheusServer(sample.tsdb))."""
     require_prometheus()
-    root = tmp_path_factory.mktemp("prometheus")
     folder = root / "fleet"
-    generate(folder, **PROM_SAMPLE_ARGS)
+    generate(folder, **generate_args)
     params = json.loads((folder / "manifest.json").read_text())["params"]
     om = root / "fleet.om"
-    write_openmetrics(folder, om)
+    write_openmetrics(folder, om, **openmetrics_args)
     tsdb = root / "tsdb"
     backfill(om, tsdb)
-    with PrometheusServer(tsdb) as prom:
-        yield PromSample(prom.url, folder, _utc(params["start"]), _utc(params["last_ts"]),
-                         params["interval_s"], om, tsdb)
+    return PromSample("", folder, _utc(params["start"]), _utc(params["last_ts"]), params["interval_s"], om, tsdb)
+
+
+@pytest.fixture(scope="session")
+def prometheus_sample(tmp_path_factory) -> PromSample:
+    sample = fleet_tsdb(tmp_path_factory.mktemp("prometheus"), PROM_SAMPLE_ARGS)
+    with PrometheusServer(sample.tsdb) as prom:
+        yield sample._replace(url=prom.url)

@@ -237,6 +237,42 @@ def load_path(con: duckdb.DuckDBPyConnection, path: str | Path, *, kind: str | N
     return report
 
 
+def load_staged(con: duckdb.DuckDBPyConnection, source: str, format: str, staged: Iterable[files.Staged], *,
+                message: str = "", bytes_: int = 0, strict: bool = False,
+                before_commit: Callable[[duckdb.DuckDBPyConnection, LoadReport], None] | None = None) -> LoadReport:
+    """Load rows that did not come from a file (the Prometheus sync: ``source`` is the URL, ``message``
+    the PromQL it ran) in one transaction, as ``load_path`` loads a file: checked by the same SQL,
+    rejects kept with series and reason, rows already stored (same timestamp and entity) left alone,
+    one ingest-log row. ``before_commit`` writes the caller's own bookkeeping in the same transaction.
+
+    Never raises for bad input: the report says what happened (status failed: nothing was stored)."""
+    report = LoadReport(source, format=format, bytes=bytes_, message=message)
+    started, t0 = _now(), time.perf_counter()
+    report.load_id = con.execute("SELECT nextval('load_id_seq')").fetchall()[0][0]
+    _drop_scratch(con)
+    con.begin()
+    try:
+        for s in staged:
+            report.domains.append(apply_staged(con, s, report.load_id, source))
+        rejected = report.total("rejected")
+        if strict and rejected:
+            raise IngestError(f"--strict: {rejected} rows rejected, so nothing was stored")
+        report.status = "partial" if rejected else "ok"
+        _log(con, report, started, ",".join(d.domain for d in report.domains))
+        if before_commit is not None:
+            before_commit(con, report)
+        con.commit()
+    except Exception as e:  # noqa: BLE001 - whatever went wrong, the load is undone and said
+        con.rollback()
+        report.status = "failed"
+        report.message = str(e) if isinstance(e, (FileError, IngestError)) else f"{source}: {type(e).__name__}: {e}"
+        report.domains = []
+        _log(con, report, started, "")
+    _drop_scratch(con)
+    report.elapsed_s = time.perf_counter() - t0
+    return report
+
+
 def _domain_rank(con: duckdb.DuckDBPyConnection, path: Path) -> int:
     """Inventory before telemetry, so that telemetry finds its entities."""
     fmt = registry.sniff_format(path)

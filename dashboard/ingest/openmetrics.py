@@ -15,7 +15,7 @@ from typing import Callable, Iterator
 import duckdb
 import pyarrow as pa
 
-from .domains import GPU_SAMPLES, LINK_SAMPLES
+from .domains import GPU_SAMPLES, LINK_SAMPLES, METER_SAMPLES
 from .files import Staged
 from .staging import FileError
 
@@ -145,7 +145,28 @@ def read(con: duckdb.DuckDBPyConnection, path: Path, kind: str | None,
                      "profiling ratios averaged over its instances (unweighted)")
     emitted = False
     if (gpu_rows["line"] or gpu_pre) and kind in (None, "gpu_samples"):
-        _register(con, gpu_rows, {"line": pa.int64(), "ts": pa.timestamp("us"), "gpu_index": pa.string(), "value": pa.float64()})
+        emitted = True
+        yield stage_long_rows(con, "gpu_samples", gpu_rows, gpu_pre, notes)
+        notes = []
+    if (link_rows["line"] or link_pre) and kind in (None, "link_samples"):
+        emitted = True
+        yield stage_long_rows(con, "link_samples", link_rows, link_pre, notes)
+    if not emitted:
+        raise FileError(f"{path}: no GPU (DCGM_FI_*) or link counter series found"
+                        + (f"; saw only {', '.join(sorted(ignored)[:5])}" if ignored else ""))
+
+
+def stage_long_rows(con: duckdb.DuckDBPyConnection, kind: str, rows: dict[str, list] | pa.Table,
+                    pre_rejects: list | tuple = (), notes: list[str] | tuple = ()) -> Staged:
+    """Pivot long rows (one per sample: line, ts, entity labels, col, value) into relation ``src``
+    with one row per entity and timestamp, as ``apply_staged`` takes it. Shared by this reader and
+    the Prometheus sync (dashboard/sync/), so files and the HTTP API follow the same rules.
+
+    kind gpu_samples: rows carry gpu_uuid, hostname, gpu_index, model, mig; link_samples: link_id;
+    meter_samples: meter_id.
+    """
+    if kind == "gpu_samples":
+        _register(con, rows, {"line": pa.int64(), "ts": pa.timestamp("us"), "gpu_index": pa.string(), "value": pa.float64()})
         devices = [c.name for c in GPU_SAMPLES.columns if c.name in DEVICE_LEVEL]
         ratios = ["tensor_active", "fp64_active", "sm_active"]
         # Device-level: one value per GPU even when MIG repeats it; ratios: mean over instances.
@@ -156,27 +177,32 @@ def read(con: duckdb.DuckDBPyConnection, path: Path, kind: str | None,
             "max(hostname) AS hostname, max(gpu_index) AS gpu_index, max(model) AS model, "
             + ", ".join(aggs) + " FROM om_rows GROUP BY ts, gpu_uuid")
         cols = ["ts", "gpu_uuid", "hostname", "gpu_index", "model", *devices, *ratios]
-        emitted = True
-        yield Staged(GPU_SAMPLES, {c: (c, 1.0) for c in cols}, gpu_pre, list(notes))
-        notes = []
-    if (link_rows["line"] or link_pre) and kind in (None, "link_samples"):
-        _register(con, link_rows, {"line": pa.int64(), "ts": pa.timestamp("us"), "value": pa.float64()})
+        return Staged(GPU_SAMPLES, {c: (c, 1.0) for c in cols}, list(pre_rejects), list(notes))
+    if kind == "link_samples":
+        _register(con, rows, {"line": pa.int64(), "ts": pa.timestamp("us"), "value": pa.float64()})
         con.execute(
             "CREATE OR REPLACE TEMP VIEW src AS SELECT min(line) AS line, ts, link_id, "
             "CAST(max(value) FILTER (WHERE col = 'rx_bytes') AS HUGEINT) AS rx_bytes, "
             "CAST(max(value) FILTER (WHERE col = 'tx_bytes') AS HUGEINT) AS tx_bytes, "
             "max(value) FILTER (WHERE col = 'capacity_gbps') AS capacity_gbps "
             "FROM om_rows GROUP BY ts, link_id")
-        emitted = True
-        yield Staged(LINK_SAMPLES, {c: (c, 1.0) for c in ("ts", "link_id", "rx_bytes", "tx_bytes", "capacity_gbps")},
-                     link_pre, list(notes))
-    if not emitted:
-        raise FileError(f"{path}: no GPU (DCGM_FI_*) or link counter series found"
-                        + (f"; saw only {', '.join(sorted(ignored)[:5])}" if ignored else ""))
+        return Staged(LINK_SAMPLES, {c: (c, 1.0) for c in ("ts", "link_id", "rx_bytes", "tx_bytes", "capacity_gbps")},
+                      list(pre_rejects), list(notes))
+    if kind == "meter_samples":
+        _register(con, rows, {"line": pa.int64(), "ts": pa.timestamp("us"), "value": pa.float64()})
+        con.execute(
+            "CREATE OR REPLACE TEMP VIEW src AS SELECT min(line) AS line, ts, meter_id, "
+            "max(value) FILTER (WHERE col = 'power_kw') AS power_kw, "
+            "max(value) FILTER (WHERE col = 'energy_kwh') AS energy_kwh "
+            "FROM om_rows GROUP BY ts, meter_id")
+        return Staged(METER_SAMPLES, {c: (c, 1.0) for c in ("ts", "meter_id", "power_kw", "energy_kwh")},
+                      list(pre_rejects), list(notes))
+    raise ValueError(f"stage_long_rows: no pivot for {kind!r} (gpu_samples, link_samples, meter_samples)")
 
 
-def _register(con: duckdb.DuckDBPyConnection, rows: dict[str, list], types: dict[str, pa.DataType]) -> None:
-    table = pa.table({k: pa.array(v, type=types.get(k, pa.string())) for k, v in rows.items()})
+def _register(con: duckdb.DuckDBPyConnection, rows: dict[str, list] | pa.Table, types: dict[str, pa.DataType]) -> None:
+    table = rows if isinstance(rows, pa.Table) else pa.table(
+        {k: pa.array(v, type=types.get(k, pa.string())) for k, v in rows.items()})
     con.execute("DROP VIEW IF EXISTS src")
     con.register("om_arrow", table)
     con.execute("CREATE OR REPLACE TEMP TABLE om_rows AS SELECT * FROM om_arrow")

@@ -1,4 +1,7 @@
-"""Data: what was loaded, when, from which file (with its SHA-256), and what was rejected and why."""
+"""Data: what was loaded, when, from which file (with its SHA-256) or Prometheus source, and what
+was rejected and why."""
+from datetime import datetime, timezone
+
 import streamlit as st
 
 from dashboard import ui
@@ -9,6 +12,32 @@ def contents() -> None:
     st.subheader("Store contents")
     ui.table(fig, height=35 * (len(fig.frame) + 1) + 3)
     ui.provenance(fig)
+
+
+def sources() -> None:
+    st.subheader("Live sources")
+    now = datetime.now(timezone.utc).replace(tzinfo=None, second=0, microsecond=0)  # lag, per minute
+    status = ui.run("sync_status", now=now)
+    f = status.frame
+    if f.empty:
+        st.info("No Prometheus source synced into this store. Set `url` in the `[prometheus]` section of "
+                "aifd.toml (or AIFD_PROMETHEUS_URL) and run `aifd sync`, or `aifd serve` to sync every minute.")
+    else:
+        for i, row in f.head(3).iterrows():
+            c1, c2, c3, c4 = st.columns(4)
+            ui.metric(c1, status, "lag_min", f"Lag · {row['source']}", row=i)
+            ui.tile(c2, "Last sync", f"{row['last_sync']:%H:%M:%S} UTC", status,
+                    help=f"{row['last_sync']:%Y-%m-%d %H:%M:%S} UTC; last attempt {row['status']}")
+            ui.metric(c3, status, "rows_loaded", row=i)
+            ui.metric(c4, status, "failures", row=i, delta=row["last_error"] if row["failures"] else None)
+        ui.table(status, widths={"source": "medium", "last_error": "large"})
+    ui.provenance(status, "lag is measured to the current minute; `aifd sync` stores what is missing, "
+                          "`aifd sync --every 60s` keeps doing so")
+    per = ui.run("sync_metrics", now=now)
+    if not per.empty:
+        with st.expander("Per series: what is stored, up to when"):
+            ui.table(per, height=35 * (min(len(per.frame), 20) + 1) + 3)
+    ui.provenance(per)
 
 
 def ingest_log():
@@ -62,5 +91,6 @@ ui.page_header("Data", "What the store holds, every load with its file checksum,
 _start, _end = ui.time_range()
 st.caption(f"Database: `{ui.db_path()}` · settings from {ui.settings().source}")
 contents()
+sources()
 rejects(ingest_log())
 reference(_start, _end)
