@@ -51,12 +51,14 @@ def cmd_ingest(args: argparse.Namespace, settings: Settings) -> int:
     from .ingest import load_paths
 
     at = queries.coerce(args.at, "TIMESTAMP", "--at") if args.at else None
+    snapshot = queries.coerce(args.snapshot, "DATE", "--snapshot") if args.snapshot else None
     con = _writer(settings, progress=not args.quiet)
     _progress_bar(con, not args.quiet)
     failed = 0
     try:
-        for report in load_paths(con, args.paths, kind=args.kind, at=at, host=args.host, force=args.force,
-                                 strict=args.strict, progress=None if args.quiet else _progress):
+        for report in load_paths(con, args.paths, kind=args.kind, at=at, host=args.host, snapshot=snapshot,
+                                 force=args.force, strict=args.strict,
+                                 progress=None if args.quiet else _progress):
             print(report.summary(), flush=True)
             failed += report.status == "failed"
     finally:
@@ -347,12 +349,14 @@ def build_parser(settings: Settings) -> argparse.ArgumentParser:
     p.add_argument("--db", help=f"DuckDB file (default from the settings: {settings.db_path})")
     sub = p.add_subparsers(dest="cmd", required=True)
 
-    s = sub.add_parser("ingest", help="load CSV, Parquet or OpenMetrics files (or folders of them)")
+    s = sub.add_parser("ingest", help="load CSV, Parquet, OpenMetrics, YAML or CycloneDX files (or folders of them)")
     s.add_argument("paths", nargs="+")
     s.add_argument("--kind", help="force the record kind (gpu_samples, links, vendors, ...)")
     s.add_argument("--at", help="sample time for scrapes without timestamps (ISO 8601, UTC)")
     s.add_argument("--host", help="host of interface counters whose labels name none (a saved node_exporter "
                                   "or snmp_exporter scrape)")
+    s.add_argument("--snapshot", help="snapshot date for SBOMs without metadata.timestamp (ISO date; "
+                                      "else the file's modification date)")
     s.add_argument("--force", action="store_true", help="re-check a file already loaded")
     s.add_argument("--strict", action="store_true", help="store nothing from a file with any rejected row")
     s.add_argument("--quiet", action="store_true", help="no progress lines")

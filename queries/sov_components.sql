@@ -14,6 +14,7 @@
 -- column: control_country text: control country — ISO 3166-1 alpha-2
 -- column: us_controlled bool: US-controlled
 -- column: us_headquartered bool: US-headquartered — booleans
+-- column: jurisdiction_unknown bool: jurisdiction unknown — the ultimate parent's country is unknown (ZZ)
 -- column: quantity 1: quantity
 -- column: spend_eur EUR/yr: spend
 -- column: criticality 1: criticality — 1..5
@@ -33,7 +34,7 @@
 -- column: notes text: notes
 -- column: vendor_valid_from date: vendor record from — date the vendor's ownership record used here holds from; 1900-01-01: since always
 SELECT layer_label AS layer, layer AS layer_code, component_id, name, vendor_id, vendor, hq_country, ultimate_parent, control_country,
-       us_parent AS us_controlled, us_hq AS us_headquartered, quantity, spend_eur, criticality,
+       us_parent AS us_controlled, us_hq AS us_headquartered, control_country = 'ZZ' AS jurisdiction_unknown, quantity, spend_eur, criticality,
        open_source, export_controlled, licence_server, cloud_connection, alternative,
        alternative_vendor_id, alternative_open_source, alternative_spend_eur, switch_cost_eur,
        us_parent AND NOT open_source AND alternative IS NULL AS hard_lockin,

@@ -15,6 +15,8 @@
 -- column: weighted_score ratio: weighted score — weight × level / 4, ratio
 -- column: components_in_scope count: components in scope — count
 -- column: shortfall count: shortfall — count of in-scope components holding the indicator down
+-- column: unknown_in_scope count: unknown jurisdiction in scope — in-scope components whose ultimate parent's country is unknown (ZZ); they never count as EU
+-- column: unknown_share ratio: unknown share in scope — their criticality-weighted share of the scope; NULL for assessed and energy objectives
 -- column: evidence_components text: components holding it down — up to 6 of them, most critical first
 -- column: criteria text: criteria
 -- column: evidence text: evidence
@@ -64,6 +66,8 @@ ind AS (
            count(*) AS components_in_scope,
            sum(criticality) FILTER (WHERE meets) / nullif(sum(criticality), 0) AS share,
            count(*) FILTER (WHERE NOT meets) AS shortfall,
+           count(*) FILTER (WHERE control_country = 'ZZ') AS unknown_in_scope,
+           coalesce(sum(criticality) FILTER (WHERE control_country = 'ZZ'), 0) / nullif(sum(criticality), 0) AS unknown_share,
            array_to_string(list(name || ' (' || vendor || ', ' || control_country || ')'
                                 ORDER BY criticality DESC, spend_eur DESC, component_id)
                                FILTER (WHERE NOT meets)[1:6], '; ') AS evidence_components
@@ -74,6 +78,9 @@ rated AS (
     SELECT r.*, coalesce(i.components_in_scope, 0) AS components_in_scope,
            CASE WHEN r.indicator = 'manual' THEN 0 ELSE coalesce(i.shortfall, 0) END AS shortfall,
            i.evidence_components,
+           CASE WHEN r.indicator IN ('manual', 'renewable_share') THEN 0 ELSE coalesce(i.unknown_in_scope, 0) END
+               AS unknown_in_scope,
+           CASE WHEN r.indicator NOT IN ('manual', 'renewable_share') THEN i.unknown_share END AS unknown_share,
            CASE r.indicator WHEN 'manual' THEN NULL
                             WHEN 'renewable_share' THEN (SELECT renewable_share FROM energy)
                             ELSE i.share END AS indicator_value
@@ -97,7 +104,7 @@ SELECT l.objective, l.title, l.weight, l.indicator, l.indicator_value, l.seal_le
             ELSE printf('%.2f / %.2f / %.2f / %.2f', l.seal1, l.seal2, l.seal3, l.seal4) END AS thresholds,
        l.min_seal, l.seal_level >= l.min_seal AS gate_met,
        l.weight * l.seal_level / 4.0 AS weighted_score,
-       l.components_in_scope, l.shortfall, l.evidence_components, l.criteria, l.evidence, l.assumption,
+       l.components_in_scope, l.shortfall, l.unknown_in_scope, l.unknown_share, l.evidence_components, l.criteria, l.evidence, l.assumption,
        sum(l.weight * l.seal_level / 4.0) OVER () AS framework_score,
        bool_and(l.seal_level >= l.min_seal) OVER () AS all_gates_met,
        CASE WHEN abs(sum(l.weight) OVER () - 1.0) > 1e-6

@@ -18,6 +18,7 @@
 -- column: us_critical_pp pp: US share change — percentage points the criticality-weighted US share falls
 -- column: lockin_pp pp: lock-in change
 -- column: kill_switch_pp pp: kill switch change — percentage points the hard lock-in and kill-switch shares fall
+-- column: unknown_critical_pp pp: unknown share change — percentage points the criticality-weighted share of unknown jurisdiction falls
 -- column: annual_change_eur EUR/yr: annual spend change — alternative spend − spend, every year after the switch
 -- column: cost_effect text: first-year cost — 'saves money' (first-year cost below 0), 'no first-year cost' (exactly 0), 'costs money' (above 0)
 -- column: pp_per_meur pp/MEUR: change per € M — us_critical_pp per million EUR of first-year cost; NULL when the first-year cost is 0 or below (nothing to divide by: see cost_effect)
@@ -39,7 +40,9 @@ lever AS (
            coalesce(a.parent_country, a.hq_country) = 'US' AS alt_us,
            b.us_parent AND NOT b.open_source AND b.alternative IS NULL AS lockin_now,
            coalesce(a.parent_country, a.hq_country) = 'US' AND NOT b.alternative_open_source AS lockin_after,
-           b.us_parent AND b.needs_vendor_service AS kill_now
+           b.us_parent AND b.needs_vendor_service AS kill_now,
+           b.control_country = 'ZZ' AS unknown_now,
+           coalesce(a.parent_country, a.hq_country) = 'ZZ' AS unknown_after
     FROM base b
     -- the alternative's ownership as of the snapshot (vendor_versions: the latest valid_from on or before it)
     JOIN vendor_versions a ON a.vendor_id = b.alternative_vendor_id
@@ -49,12 +52,13 @@ scored AS (
     SELECT *,
            100.0 * criticality * (us_parent::INTEGER - alt_us::INTEGER) / (SELECT w FROM total) AS us_critical_pp,
            100.0 * criticality * (lockin_now::INTEGER - lockin_after::INTEGER) / (SELECT w FROM total) AS lockin_pp,
-           100.0 * criticality * kill_now::INTEGER / (SELECT w FROM total) AS kill_switch_pp
+           100.0 * criticality * kill_now::INTEGER / (SELECT w FROM total) AS kill_switch_pp,
+           100.0 * criticality * (unknown_now::INTEGER - unknown_after::INTEGER) / (SELECT w FROM total) AS unknown_critical_pp
     FROM lever
 )
 SELECT component_id, name, layer, vendor, control_country, alternative, alternative_vendor,
        alternative_country, criticality, spend_eur, alternative_spend_eur, switch_cost_eur,
-       first_year_cost_eur, us_critical_pp, lockin_pp, kill_switch_pp,
+       first_year_cost_eur, us_critical_pp, lockin_pp, kill_switch_pp, unknown_critical_pp,
        alternative_spend_eur - spend_eur AS annual_change_eur,
        CASE WHEN first_year_cost_eur < 0 THEN 'saves money' WHEN first_year_cost_eur = 0 THEN 'no first-year cost'
             ELSE 'costs money' END AS cost_effect,

@@ -1,5 +1,5 @@
 -- title: Sovereignty scores, stored stack against a what-if scenario
--- returns: one row per score
+-- returns: one row per score (the unknown_share_* rows: the share whose jurisdiction is unknown, ultimate parent's country ZZ); spend scores are NULL (no data) when no component has spend recorded, every score NULL when the stack is empty; stored records are not changed
 -- param: snapshot DATE = NULL: the stack as of this date; NULL: the latest snapshot
 -- param: swaps VARCHAR = []: JSON list of substitutions [{"component_id": ..., "vendor_id": ... (the alternative's vendor), optional "annual_spend_eur", "open_source", "licence_server", "cloud_connection"}]; a substituted component takes the new vendor's jurisdictions (its ownership version valid at the snapshot date), its spend if given (else keeps its own), and the flags given (else false)
 -- column: score text: score — name
@@ -8,7 +8,7 @@
 -- column: baseline ratio: now — the stored stack
 -- column: scenario ratio: scenario — with the substitutions applied
 -- column: delta ratio: change — scenario - baseline, ratio
--- formula: US = ultimate parent in US (HQ view: headquarters in US); w = criticality 1..5; hard lock-in = US and not open source and no EU or open alternative (a substituted component: US and not open source); kill switch = US and needs a licence server or cloud connection
+-- formula: US = ultimate parent in US (HQ view: headquarters in US); unknown = ultimate parent's country unknown (ZZ); w = criticality 1..5; hard lock-in = US and not open source and no EU or open alternative (a substituted component: US and not open source); kill switch = US and needs a licence server or cloud connection
 WITH cur AS (SELECT max(as_of) AS d FROM sov_stack WHERE $snapshot IS NULL OR as_of <= $snapshot),
 base AS (SELECT * FROM sov_stack WHERE as_of = (SELECT d FROM cur)),
 swaps_raw AS (SELECT unnest(CAST(json($swaps) AS JSON[])) AS s),
@@ -35,7 +35,8 @@ swaps_checked AS (
 stacks AS (
     SELECT 'baseline' AS view, criticality, spend_eur, us_parent, us_hq,
            us_parent AND NOT open_source AND alternative IS NULL AS hard_lockin,
-           us_parent AND needs_vendor_service AS kill_switch
+           us_parent AND needs_vendor_service AS kill_switch,
+           control_country = 'ZZ' AS unknown
     FROM base
     UNION ALL
     SELECT 'scenario', b.criticality,
@@ -45,7 +46,8 @@ stacks AS (
            CASE WHEN sw.component_id IS NULL THEN b.us_parent AND NOT b.open_source AND b.alternative IS NULL
                 ELSE sw.control_country = 'US' AND NOT sw.open_source AND sw.invalid IS NULL END,
            CASE WHEN sw.component_id IS NULL THEN b.us_parent AND b.needs_vendor_service
-                ELSE sw.control_country = 'US' AND sw.needs_vendor_service END
+                ELSE sw.control_country = 'US' AND sw.needs_vendor_service END,
+           CASE WHEN sw.component_id IS NULL THEN b.control_country = 'ZZ' ELSE sw.control_country = 'ZZ' END
     FROM base b
     LEFT JOIN (SELECT * FROM swaps_checked QUALIFY row_number() OVER (PARTITION BY component_id) = 1) sw
         ON sw.component_id = b.component_id
@@ -53,20 +55,25 @@ stacks AS (
 agg AS (
     SELECT view,
            avg(us_parent::INTEGER) AS us_share_count,
-           sum(spend_eur) FILTER (WHERE us_parent) / nullif(sum(spend_eur), 0) AS us_share_spend,
-           sum(criticality) FILTER (WHERE us_parent) / nullif(sum(criticality), 0) AS us_share_critical,
+           coalesce(sum(spend_eur) FILTER (WHERE us_parent), 0) / nullif(sum(spend_eur), 0) AS us_share_spend,
+           coalesce(sum(criticality) FILTER (WHERE us_parent), 0) / nullif(sum(criticality), 0) AS us_share_critical,
            avg(us_hq::INTEGER) AS us_share_count_hq,
-           sum(spend_eur) FILTER (WHERE us_hq) / nullif(sum(spend_eur), 0) AS us_share_spend_hq,
-           sum(criticality) FILTER (WHERE us_hq) / nullif(sum(criticality), 0) AS us_share_critical_hq,
-           sum(criticality) FILTER (WHERE hard_lockin) / nullif(sum(criticality), 0) AS hard_lockin_share,
-           sum(criticality) FILTER (WHERE kill_switch) / nullif(sum(criticality), 0) AS kill_switch_share
+           coalesce(sum(spend_eur) FILTER (WHERE us_hq), 0) / nullif(sum(spend_eur), 0) AS us_share_spend_hq,
+           coalesce(sum(criticality) FILTER (WHERE us_hq), 0) / nullif(sum(criticality), 0) AS us_share_critical_hq,
+           coalesce(sum(criticality) FILTER (WHERE hard_lockin), 0) / nullif(sum(criticality), 0) AS hard_lockin_share,
+           coalesce(sum(criticality) FILTER (WHERE kill_switch), 0) / nullif(sum(criticality), 0) AS kill_switch_share,
+           avg(unknown::INTEGER) AS unknown_share_count,
+           coalesce(sum(spend_eur) FILTER (WHERE unknown), 0) / nullif(sum(spend_eur), 0) AS unknown_share_spend,
+           coalesce(sum(criticality) FILTER (WHERE unknown), 0) / nullif(sum(criticality), 0) AS unknown_share_critical
     FROM stacks
     GROUP BY view
 ),
 long AS (
-    UNPIVOT agg ON us_share_count, us_share_spend, us_share_critical, us_share_count_hq,
-                   us_share_spend_hq, us_share_critical_hq, hard_lockin_share, kill_switch_share
-    INTO NAME score VALUE value
+    SELECT view, score, value
+    FROM agg UNPIVOT INCLUDE NULLS (value FOR score IN (
+        us_share_count, us_share_spend, us_share_critical, us_share_count_hq, us_share_spend_hq,
+        us_share_critical_hq, hard_lockin_share, kill_switch_share,
+        unknown_share_count, unknown_share_spend, unknown_share_critical))
 ),
 meta(ord, score, label, formula) AS (VALUES
     (1, 'us_share_count', 'US-controlled, by count', 'N(US) / N'),
@@ -76,13 +83,15 @@ meta(ord, score, label, formula) AS (VALUES
     (5, 'us_share_spend_hq', 'US-headquartered, by spend', 'Σ spend·[US HQ] / Σ spend'),
     (6, 'us_share_critical_hq', 'US-headquartered, criticality-weighted', 'Σ w·[US HQ] / Σ w'),
     (7, 'hard_lockin_share', 'Hard lock-in', 'Σ w·[US ∧ ¬open source ∧ no EU/open alternative] / Σ w'),
-    (8, 'kill_switch_share', 'Kill switch', 'Σ w·[US ∧ (licence server ∨ cloud connection)] / Σ w')
+    (8, 'kill_switch_share', 'Kill switch', 'Σ w·[US ∧ (licence server ∨ cloud connection)] / Σ w'),
+    (9, 'unknown_share_count', 'Jurisdiction unknown, by count', 'N(unknown) / N'),
+    (10, 'unknown_share_spend', 'Jurisdiction unknown, by spend', 'Σ spend·[unknown] / Σ spend'),
+    (11, 'unknown_share_critical', 'Jurisdiction unknown, criticality-weighted', 'Σ w·[unknown] / Σ w')
 )
 SELECT m.score, m.label, m.formula,
-       coalesce(max(l.value) FILTER (WHERE l.view = 'baseline'), 0) AS baseline,
-       coalesce(max(l.value) FILTER (WHERE l.view = 'scenario'), 0) AS scenario,
-       coalesce(max(l.value) FILTER (WHERE l.view = 'scenario'), 0)
-           - coalesce(max(l.value) FILTER (WHERE l.view = 'baseline'), 0) AS delta
+       max(l.value) FILTER (WHERE l.view = 'baseline') AS baseline,
+       max(l.value) FILTER (WHERE l.view = 'scenario') AS scenario,
+       max(l.value) FILTER (WHERE l.view = 'scenario') - max(l.value) FILTER (WHERE l.view = 'baseline') AS delta
 FROM meta m
 LEFT JOIN long l ON l.score = m.score
 GROUP BY m.ord, m.score, m.label, m.formula

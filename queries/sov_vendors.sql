@@ -11,6 +11,7 @@
 -- column: us_controlled bool: US-controlled
 -- column: us_headquartered bool: US-headquartered
 -- column: eu_controlled bool: EU-controlled — booleans
+-- column: jurisdiction_unknown bool: jurisdiction unknown — the ultimate parent's country is unknown (ZZ)
 -- column: views_differ bool: views differ — true when the HQ and parent views disagree about the US
 -- column: components count: components — count in the stack as of the snapshot
 -- column: spend_eur EUR/yr: spend
@@ -30,6 +31,7 @@ SELECT v.vendor_id, v.name, v.hq_country, h.name AS hq_name, v.parent,
        coalesce(v.parent_country, v.hq_country) = 'US' AS us_controlled,
        v.hq_country = 'US' AS us_headquartered,
        coalesce(c.eu, false) AS eu_controlled,
+       coalesce(v.parent_country, v.hq_country) = 'ZZ' AS jurisdiction_unknown,
        (coalesce(v.parent_country, v.hq_country) = 'US') <> (v.hq_country = 'US') AS views_differ,
        count(s.component_id) AS components,
        coalesce(sum(s.spend_eur), 0) AS spend_eur,

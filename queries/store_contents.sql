@@ -2,7 +2,7 @@
 -- returns: one row per table
 -- column: table_name text: table
 -- column: rows count: rows
--- column: entities count: entities — distinct GPUs, links, meters, vendors, components or keys
+-- column: entities count: entities — distinct GPUs, links, meters, registry entries, vendors, components or keys
 -- column: first_ts UTC: first
 -- column: last_ts UTC: last
 -- A UNION ALL has no order of its own: ord keeps the listed order, so exports are reproducible.
@@ -17,12 +17,13 @@ UNION ALL SELECT 4, 'gpus', count(*), count(DISTINCT gpu_uuid), NULL, NULL FROM 
 UNION ALL SELECT 5, 'gpu_models', count(*), count(DISTINCT model), NULL, NULL FROM gpu_models
 UNION ALL SELECT 6, 'links', count(*), count(DISTINCT link_name), NULL, NULL FROM links
 UNION ALL SELECT 7, 'meters', count(*), count(DISTINCT meter_name), NULL, NULL FROM meters
-UNION ALL SELECT 8, 'vendors', count(*), count(DISTINCT vendor_id), NULL, NULL FROM vendors
-UNION ALL SELECT 9, 'components', count(*), count(DISTINCT component_id), min(snapshot_date), max(snapshot_date) FROM components
-UNION ALL SELECT 10, 'ingest_log', count(*), count(DISTINCT source), min(started), max(started) FROM ingest_log
-UNION ALL SELECT 11, 'rejects', count(*), count(DISTINCT load_id), NULL, NULL FROM rejects
-UNION ALL SELECT 12, 'gpu_hourly (derived)', count(*), count(DISTINCT gpu_id), min(bucket), max(bucket) FROM gpu_hourly
-UNION ALL SELECT 13, 'gpu_groups_5m (derived)', count(*), count(DISTINCT rack), min(bucket), max(bucket) FROM gpu_groups_5m
-UNION ALL SELECT 14, 'gpu_runs (derived)', count(*), count(DISTINCT gpu_id), min(first_ts), max(last_ts) FROM gpu_runs
-UNION ALL SELECT 15, 'link_5m (derived)', count(*), count(DISTINCT link_id), min(bucket), max(bucket) FROM link_5m
+UNION ALL SELECT 8, 'vendor_registry', count(*), count(DISTINCT vendor_id), NULL, NULL FROM vendor_registry
+UNION ALL SELECT 9, 'vendors', count(*), count(DISTINCT vendor_id), NULL, NULL FROM vendors
+UNION ALL SELECT 10, 'components', count(*), count(DISTINCT component_id), min(snapshot_date), max(snapshot_date) FROM components
+UNION ALL SELECT 11, 'ingest_log', count(*), count(DISTINCT source), min(started), max(started) FROM ingest_log
+UNION ALL SELECT 12, 'rejects', count(*), count(DISTINCT load_id), NULL, NULL FROM rejects
+UNION ALL SELECT 13, 'gpu_hourly (derived)', count(*), count(DISTINCT gpu_id), min(bucket), max(bucket) FROM gpu_hourly
+UNION ALL SELECT 14, 'gpu_groups_5m (derived)', count(*), count(DISTINCT rack), min(bucket), max(bucket) FROM gpu_groups_5m
+UNION ALL SELECT 15, 'gpu_runs (derived)', count(*), count(DISTINCT gpu_id), min(first_ts), max(last_ts) FROM gpu_runs
+UNION ALL SELECT 16, 'link_5m (derived)', count(*), count(DISTINCT link_id), min(bucket), max(bucket) FROM link_5m
 ) ORDER BY ord

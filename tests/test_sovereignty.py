@@ -409,7 +409,7 @@ def test_sbom_registers_new_vendors_since_always_and_keeps_stored_history(acquir
     assert new == [(date(1900, 1, 1),)]
     assert inv.execute("SELECT count(*) FROM vendors WHERE vendor_id = 'deco'").fetchall()[0][0] == 2
     f = figure(inv, "sov_components", snapshot=date(2026, 7, 15)).frame.set_index("component_id")
-    assert f.loc["lib", "control_country"] == "US"  # deco's version valid at the SBOM's date
+    assert f.loc[_cid("lib"), "control_country"] == "US"  # deco's version valid at the SBOM's date
 
 
 def test_database_from_before_vendor_history_migrates_and_keeps_its_scores(db_path, tmp_path):
@@ -462,6 +462,12 @@ def _org(name, country):
     return {"name": name, "address": {"country": country}}
 
 
+def _cid(ref: str) -> str:
+    """The stored id of a component of SBOM below: its bom-ref scoped by the BOM's subject (here the
+    serial number, as the SBOM has no metadata.component), so two BOMs' bom-refs never collide."""
+    return f"{SBOM['serialNumber']}::{ref}"
+
+
 SBOM = {
     "bomFormat": "CycloneDX", "specVersion": "1.6", "version": 1,
     "serialNumber": "urn:uuid:3e671687-395b-41f5-a30f-a58921a69b79",
@@ -491,17 +497,17 @@ def test_sbom_import_assigns_jurisdictions(inv, tmp_path):
     assert [d.domain for d in r.domains] == ["vendors", "components"]
     assert r.domains[0].loaded == 4  # new suppliers; US Corp and IL Sub matched stored vendors by name
     f = figure(inv, "sov_components", snapshot=date(2026, 7, 15)).frame.set_index("component_id")
-    assert f.loc["gpu", ["hq_country", "control_country", "layer"]].tolist() == ["US", "US", "Silicon"]
-    assert f.loc["nic-fw", ["hq_country", "control_country"]].tolist() == ["IL", "US"]  # stored parent
-    assert f.loc["os", ["hq_country", "control_country", "layer"]].tolist() == ["DE", "DE", "Operating system"]
-    assert f.loc["llm", ["hq_country", "control_country", "layer"]].tolist() == ["FR", "FR", "Models"]
-    assert f.loc["srv", "control_country"] == "TW"
-    assert f.loc["bmc", ["hq_country", "control_country"]].tolist() == ["DE", "US"]  # nested, parent property
-    assert bool(f.loc["os", "open_source"]) and bool(f.loc["llm", "open_source"])
-    assert f.loc["gpu", "criticality"] == 5 and f.loc["os", "criticality"] == 3  # default, with a warning
+    assert f.loc[_cid("gpu"), ["hq_country", "control_country", "layer"]].tolist() == ["US", "US", "Silicon"]
+    assert f.loc[_cid("nic-fw"), ["hq_country", "control_country"]].tolist() == ["IL", "US"]  # stored parent
+    assert f.loc[_cid("os"), ["hq_country", "control_country", "layer"]].tolist() == ["DE", "DE", "Operating system"]
+    assert f.loc[_cid("llm"), ["hq_country", "control_country", "layer"]].tolist() == ["FR", "FR", "Models"]
+    assert f.loc[_cid("srv"), "control_country"] == "TW"
+    assert f.loc[_cid("bmc"), ["hq_country", "control_country"]].tolist() == ["DE", "US"]  # nested, parent property
+    assert bool(f.loc[_cid("os"), "open_source"]) and bool(f.loc[_cid("llm"), "open_source"])
+    assert f.loc[_cid("gpu"), "criticality"] == 5 and f.loc[_cid("os"), "criticality"] == 3  # default, with a warning
     assert any("assumed 3" in w for w in r.domains[1].warnings)
-    assert str(f.loc["gpu", "recorded_on"])[:10] == "2026-07-15"
-    assert f.loc["gpu", "source"].startswith("sbom:urn:uuid:3e671687")
+    assert str(f.loc[_cid("gpu"), "recorded_on"])[:10] == "2026-07-15"
+    assert f.loc[_cid("gpu"), "source"].startswith("sbom:urn:uuid:3e671687")
     # the as-of stack keeps the CSV components and adds the SBOM's
     assert figure(inv, "sov_headline").frame.iloc[0].components == 4 + 6
 
@@ -521,12 +527,15 @@ def test_malformed_sbom_rejected_and_nothing_changes(inv, tmp_path, text, reason
     assert _fingerprint(inv) == before and _counts(inv) == counts
 
 
-def test_sbom_component_without_supplier_is_rejected_with_reason(inv, tmp_path):
+def test_sbom_component_without_supplier_is_stored_with_unknown_jurisdiction(inv, tmp_path):
+    """Was rejected before the vendor registry; now stored, under jurisdiction unknown (ZZ)."""
     doc = {**SBOM, "components": [*SBOM["components"][:1], {"type": "library", "bom-ref": "anon", "name": "anon"}]}
     r = load_path(inv, _write(tmp_path / "x.cdx.json", json.dumps(doc)))
-    assert r.status == "partial"
-    assert inv.execute("SELECT line, reason FROM rejects").fetchall() == [
-        (2, "no supplier or manufacturer: the component's jurisdiction is unknown")]
+    assert r.status == "ok", r.summary()
+    assert inv.execute("SELECT count(*) FROM rejects").fetchall() == [(0,)]
+    f = figure(inv, "sov_components", snapshot=date(2026, 7, 15)).frame.set_index("component_id")
+    assert f.loc[_cid("anon"), ["vendor_id", "hq_country", "control_country"]].tolist() == ["unknown", "ZZ", "ZZ"]
+    assert f.loc[_cid("anon"), "jurisdiction_unknown"] and not f.loc[_cid("gpu"), "jurisdiction_unknown"]
 
 
 def test_shipped_sbom_loads_onto_the_sample(sample_copy):

@@ -237,6 +237,33 @@ PEERS = Domain(
 
 # --- sovereignty records (read from CSV, YAML and CycloneDX by dashboard/ingest/vendors.py, sbom.py)
 
+# The vendor registry (dashboard/ingest/vendor_registry.py, docs/vendor_registry.md): listed before
+# vendors, because a registry header also has vendor_id and hq_country.
+VENDOR_REGISTRY = Domain(
+    "vendor_registry",
+    "Vendor registry: name and aliases, headquarters, ultimate parent, package namespaces, source, as-of date",
+    (
+        Column("vendor_id", "VARCHAR", "short stable id (lower case, digits, _); becomes the vendor_id"),
+        Column("name", "VARCHAR", "legal or trading name"),
+        Column("aliases", "VARCHAR", "other names, '|'-separated"),
+        Column("hq_country", "VARCHAR", "headquarters, ISO 3166-1 alpha-2 (ZZ: unknown)"),
+        Column("parent", "VARCHAR", "ultimate parent; blank: independent"),
+        Column("parent_country", "VARCHAR", "ultimate parent's country, ISO 3166-1 alpha-2"),
+        Column("category", "VARCHAR", "silicon, systems, networking, storage, facility_energy, cloud_colocation, "
+                                      "operating_system, orchestration, ai_frameworks, models, foundation, services"),
+        Column("purl_namespaces", "VARCHAR", "package-URL prefixes, '|'-separated (pkg:pypi/torch|pkg:maven/org.apache)"),
+        Column("source", "VARCHAR", "URL the facts come from"),
+        Column("as_of", "DATE", "date the facts were checked"),
+        Column("notes", "VARCHAR"),
+    ),
+    required=frozenset({"vendor_id", "name", "hq_country", "source", "as_of"}),
+    aliases={"headquarters_country": ("hq_country", 1.0), "ultimate_parent": ("parent", 1.0),
+             "ultimate_parent_country": ("parent_country", 1.0), "purl_namespace": ("purl_namespaces", 1.0),
+             "namespaces": ("purl_namespaces", 1.0), "checked": ("as_of", 1.0), "source_url": ("source", 1.0)},
+    timeseries=False,
+    unit_suffixes=False,
+)
+
 VENDORS = Domain(
     "vendors",
     "Vendors with headquarters country and ultimate parent (ISO 3166-1 alpha-2 codes)",
@@ -309,7 +336,7 @@ COMPONENTS = Domain(
 # telemetry (which also carries inventory labels) is tried before inventory, and a folder load
 # reads files in this order within inventory and within telemetry (vendors before components).
 DOMAINS: tuple[Domain, ...] = (GPU_SAMPLES, LINK_SAMPLES, METER_SAMPLES, GPU_MODELS, XID_CODES, PEERS, GPUS,
-                               LINKS, METERS, VENDORS, COMPONENTS)
+                               LINKS, METERS, VENDOR_REGISTRY, VENDORS, COMPONENTS)
 
 
 def by_name(name: str) -> Domain:

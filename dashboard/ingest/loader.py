@@ -9,7 +9,7 @@ from __future__ import annotations
 import hashlib
 import time
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import date, datetime, timezone
 from pathlib import Path
 from typing import Callable, Iterable, Iterator
 
@@ -200,11 +200,12 @@ MESSAGE_CHARS = 300  # an unforeseen error's text may quote the input: keep it s
 
 def load_path(con: duckdb.DuckDBPyConnection, path: str | Path, *, kind: str | None = None,
               at: datetime | None = None, host: str | None = None, force: bool = False,
-              strict: bool = False, progress: Progress | None = None) -> LoadReport:
+              strict: bool = False, progress: Progress | None = None, snapshot: date | None = None) -> LoadReport:
     """Load one file. Never raises for bad input: the report says what happened.
 
     ``at``: the time of samples without a timestamp (default: the file's modification time);
-    ``host``: the host of interface counters whose labels name none (a saved node_exporter scrape).
+    ``host``: the host of interface counters whose labels name none (a saved node_exporter scrape);
+    ``snapshot``: the snapshot date of an SBOM without metadata.timestamp.
     """
     path = Path(path)
     report = LoadReport(str(path))
@@ -230,7 +231,7 @@ def load_path(con: duckdb.DuckDBPyConnection, path: str | Path, *, kind: str | N
     _drop_scratch(con)
     con.begin()
     try:
-        extra = {"at": at, "host": host} if fmt.takes_time else {}
+        extra = {"at": at, "host": host} if fmt.takes_time else {"snapshot": snapshot} if fmt.takes_snapshot else {}
         for staged in fmt.reader(con, path, kind, progress=progress, **extra):
             report.stamped_at = report.stamped_at or staged.stamped
             report.domains.append(apply_staged(con, staged, report.load_id, str(path)))

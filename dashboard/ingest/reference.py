@@ -1,4 +1,4 @@
-"""The shipped reference data (GPU catalog, XID codes, peer figures), loaded into a new store through the ingest log.
+"""The shipped reference data (GPU catalog, XID codes, peer figures, vendor registry), loaded into a new store through the ingest log.
 
 Entry points that write (``aifd ingest``/``demo``, the benchmark, test fixtures) call
 ``ensure_reference``; the store itself never loads data. A user revises a table by ingesting a CSV
@@ -10,6 +10,7 @@ import duckdb
 
 from ..config import QUERIES_DIR
 from .loader import load_path
+from .vendor_registry import ensure_vendor_registry
 
 REFERENCE_DIR = QUERIES_DIR / "reference"
 REFERENCE_TABLES = {"gpu_models": "gpu_models.csv", "xid_codes": "xid_codes.csv", "peers": "peers.csv"}
@@ -23,3 +24,4 @@ def ensure_reference(con: duckdb.DuckDBPyConnection) -> None:
         report = load_path(con, REFERENCE_DIR / name, kind=table, force=True)
         if report.status != "ok":
             raise RuntimeError(f"shipped reference data did not load: {report.summary()}")
+    ensure_vendor_registry(con)  # the vendor registry: sourced, with its own checks (docs/vendor_registry.md)

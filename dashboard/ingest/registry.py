@@ -16,14 +16,15 @@ from .files import Staged
 @dataclass(frozen=True)
 class Format:
     name: str
-    reader: Callable[..., Iterator[Staged]]  # (con, path, kind, progress=None[, at=None]) -> Staged...
+    reader: Callable[..., Iterator[Staged]]  # (con, path, kind, progress=None[, at=None | snapshot=None]) -> Staged...
     suffixes: tuple[str, ...] = ()            # recognised by file name
     sniff: Callable[[Path], bool] | None = None  # recognised by content (tried first)
     takes_time: bool = False                  # reads samples without timestamps: accepts ``at`` and ``host``
+    takes_snapshot: bool = False              # reads records that may be undated: accepts ``snapshot``
 
 
 FORMATS: tuple[Format, ...] = (
-    Format("cyclonedx", sbom.read, sniff=sbom.is_cyclonedx),
+    Format("cyclonedx", sbom.read, sniff=sbom.is_cyclonedx, takes_snapshot=True),
     Format("sov_yaml", vendors.read_yaml, suffixes=(".yaml", ".yml")),
     Format("parquet", files.read_parquet, suffixes=(".parquet", ".pq")),
     Format("openmetrics", openmetrics.read, suffixes=(".prom", ".om", ".metrics", ".openmetrics"),

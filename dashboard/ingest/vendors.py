@@ -29,6 +29,7 @@ domain before the component domain, so a folder load reads vendor files first).
 from __future__ import annotations
 
 import datetime as dt
+import re
 from pathlib import Path
 from typing import Any, Iterator
 
@@ -69,6 +70,96 @@ def register_rows(con: duckdb.DuckDBPyConnection, table: str, rows: list[tuple[i
     con.execute(f"CREATE OR REPLACE TEMP VIEW src AS SELECT * FROM {table}")
 
 
+# Everything a YAML record says is kept as the text written: a YAML 1.1 loader would read 0123 as
+# octal 83, NO (Norway) as false and 12:30 as 750 minutes. Only an empty value, ~ and null mean
+# "no value"; the columns' types are applied later, in SQL, as for a CSV file.
+MAX_YAML_NODES = 100_000  # nodes after alias expansion; a few aliases can otherwise expand to billions
+
+
+class _TextLoader(yaml.SafeLoader):
+    """SafeLoader with plain scalars as strings, null as None, and duplicate keys an error."""
+
+    yaml_implicit_resolvers: dict = {}
+
+    def construct_mapping(self, node, deep=False):
+        if isinstance(node, yaml.MappingNode):
+            seen: dict = {}
+            for key_node, _ in node.value:
+                key = self.construct_object(key_node, deep=True)
+                try:
+                    first = seen.get(key)
+                except TypeError:  # a list or mapping as a key
+                    raise yaml.constructor.ConstructorError(
+                        None, None, "a list or mapping used as a key", key_node.start_mark) from None
+                if first is not None:
+                    raise yaml.constructor.ConstructorError(
+                        None, None, f"duplicate key {key!r} (first at line {first})", key_node.start_mark)
+                seen[key] = key_node.start_mark.line + 1
+        return super().construct_mapping(node, deep=deep)
+
+
+_TextLoader.add_implicit_resolver("tag:yaml.org,2002:null", re.compile(r"^(?:~|null|Null|NULL|)$"),
+                                  ["~", "n", "N", ""])
+
+
+def _expanded_size(root: yaml.Node) -> int:
+    """Nodes in the document once aliases are expanded (a shared node counts each time it is used);
+    raises FileError-worthy ValueError on a recursive alias."""
+    sizes: dict[int, int] = {}
+    stack: list[tuple[yaml.Node, bool]] = [(root, False)]
+    open_: set[int] = set()
+    while stack:
+        node, done = stack.pop()
+        key = id(node)
+        if done:
+            open_.discard(key)
+            children = _children(node)
+            sizes[key] = 1 + sum(sizes[id(c)] for c in children)
+            continue
+        if key in sizes:
+            continue
+        if key in open_:
+            raise ValueError("a recursive alias (a node that contains itself)")
+        open_.add(key)
+        stack.append((node, True))
+        for c in _children(node):
+            if id(c) in open_:
+                raise ValueError("a recursive alias (a node that contains itself)")
+            if id(c) not in sizes:
+                stack.append((c, False))
+    return sizes[id(root)]
+
+
+def _children(node: yaml.Node) -> list[yaml.Node]:
+    if isinstance(node, yaml.SequenceNode):
+        return list(node.value)
+    if isinstance(node, yaml.MappingNode):
+        return [n for pair in node.value for n in pair]
+    return []
+
+
+def _load_yaml(path: Path, text: str) -> tuple[Any, yaml.Node | None]:
+    loader = None
+    try:
+        loader = _TextLoader(text)  # the reader checks the characters here already
+        node = loader.get_single_node()
+        if node is not None:
+            size = _expanded_size(node)
+            if size > MAX_YAML_NODES:
+                raise FileError(f"{path}: aliases expand the document to {size:,} values, more than "
+                                f"{MAX_YAML_NODES:,}: refused (write the records out instead)")
+        return (loader.construct_document(node) if node is not None else None), node
+    except yaml.YAMLError as e:
+        raise FileError(f"{path}: not valid YAML: {e}") from None
+    except ValueError as e:
+        raise FileError(f"{path}: not valid YAML: {e}") from None
+    except RecursionError:
+        raise FileError(f"{path}: YAML nested too deeply to read") from None
+    finally:
+        if loader is not None:
+            loader.dispose()
+
+
 def _sequence_lines(node: yaml.Node, key: str) -> list[int]:
     """1-based line of each item of the top-level sequence ``key`` (or of the document)."""
     if isinstance(node, yaml.SequenceNode):
@@ -80,17 +171,18 @@ def _sequence_lines(node: yaml.Node, key: str) -> list[int]:
     return []
 
 
+def _short(value: Any, limit: int = 300) -> str:
+    text = repr(value)
+    return text if len(text) <= limit else text[:limit] + " …"
+
+
 def read_yaml(con: duckdb.DuckDBPyConnection, path: Path, kind: str | None,
               progress=None) -> Iterator[Staged]:
     try:
         text = path.read_text(encoding="utf-8-sig")
     except UnicodeDecodeError as e:
         raise FileError(f"{path}: not UTF-8 text ({e.reason})") from None
-    try:
-        doc = yaml.safe_load(text)
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
-    except yaml.YAMLError as e:
-        raise FileError(f"{path}: not valid YAML: {e}") from None
+    doc, node = _load_yaml(path, text)
     if isinstance(doc, list):
         sections = [(kind, None, doc)]
         default_snapshot = None
@@ -100,6 +192,8 @@ def read_yaml(con: duckdb.DuckDBPyConnection, path: Path, kind: str | None,
             raise FileError(f"{path}: unknown top-level keys {', '.join(sorted(map(str, unknown)))}; "
                             "expected vendors, components and optionally snapshot_date")
         default_snapshot = doc.get("snapshot_date")
+        if isinstance(default_snapshot, (list, dict)):
+            raise FileError(f"{path}: snapshot_date must be a single date")
         sections = [(name, name, doc[name]) for name in ("vendors", "components") if doc.get(name)]
         if kind:
             sections = [s for s in sections if s[0] == kind]
@@ -117,15 +211,16 @@ def read_yaml(con: duckdb.DuckDBPyConnection, path: Path, kind: str | None,
         for i, item in enumerate(items):
             line = lines[i] if i < len(lines) else i + 1
             if not isinstance(item, dict):
-                pre.append((line, "", "a record must be a mapping of field: value", repr(item)))
+                pre.append((line, "", "a record must be a mapping of field: value", _short(item)))
                 continue
             item = {str(k): v for k, v in item.items()}
             if default_snapshot is not None and section_kind == "components":
                 item.setdefault("snapshot_date", default_snapshot)
             bad = [k for k, v in item.items() if isinstance(v, (list, dict))]
             if bad:
-                pre.append((line, str(item.get("component_id") or item.get("vendor_id") or ""),
-                            f"{', '.join(bad)}: a list or mapping where a single value belongs", repr(item)))
+                series = item.get("component_id") or item.get("vendor_id")
+                pre.append((line, series if isinstance(series, str) else "",
+                            f"{', '.join(bad)}: a list or mapping where a single value belongs", _short(item)))
                 continue
             for k in item:
                 if k not in headers:

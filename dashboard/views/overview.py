@@ -145,12 +145,14 @@ def sovereignty() -> None:
     ui.metric(c1, sov, "us_share_critical", "US-controlled, criticality-weighted",
               help="Share of the stack whose vendor's ultimate parent is under US jurisdiction, "
                    "weighted by criticality.", delta=delta, change=delta is not None)
-    ui.metric(c2, sov, "us_share_spend", "US-controlled, by spend",
-              delta=f"{sov.text('us_share_spend_hq')} by headquarters only")
+    ui.metric(c2, sov, "us_share_spend", "US-controlled, by spend",  # n/a: no spend recorded
+              delta=None if sov.value("us_share_spend_hq") is None else
+              f"{sov.text('us_share_spend_hq')} by headquarters only")
     ui.metric(c3, sov, "hard_lockin_share", "Hard lock-in", help="Share with no EU or open alternative.")
     ui.metric(c4, sov, "kill_switch_share", "Kill switch",
               help="Share that would stop working if a US vendor cut licence servers or cloud access.")
-    ui.provenance(sov, f"snapshot {sov.text('snapshot_date')}, {sov.text('components')} components")
+    ui.provenance(sov, f"snapshot {sov.text('snapshot_date')}, {sov.text('components')} components; "
+                       f"jurisdiction unknown for {sov.text('unknown_share_critical')} (criticality-weighted)")
 
 
 ui.start(__file__)

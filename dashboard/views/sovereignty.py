@@ -15,7 +15,8 @@ from dashboard.metrics.sovereignty import Swap, swaps_json
 FORMULAS = ("**Formulas** (w = criticality 1..5; US = ultimate parent in the US): by count N(US)/N · by spend "
             "Σ spend·[US]/Σ spend · criticality-weighted Σ w·[US]/Σ w · HQ view uses the headquarters country "
             "instead · hard lock-in Σ w·[US ∧ ¬open source ∧ no EU/open alternative]/Σ w · kill switch "
-            "Σ w·[US ∧ (licence server ∨ cloud connection)]/Σ w.")
+            "Σ w·[US ∧ (licence server ∨ cloud connection)]/Σ w · jurisdiction unknown Σ w·[ZZ]/Σ w. Spend "
+            "shares say no data when no spend is recorded.")
 
 
 def pick_snapshot():
@@ -42,7 +43,7 @@ def headline(snapshot) -> None:
     prev = f" vs {head.text('prev_snapshot_date')}" if prev_date is not None else ""
     delta = (f"{100 * (head.value('us_share_critical') - head.value('us_share_critical_prev')):+.1f} pp"
              if prev_date is not None else None)
-    cols = st.columns(3) + st.columns(3)
+    cols = st.columns(4) + st.columns(3)
     ui.metric(cols[0], head, "us_share_critical", "US share (criticality)", delta=delta and f"{delta}{prev}",
               change=delta is not None,
               help="US-controlled, criticality-weighted: Σ criticality·[ultimate parent in US] / Σ criticality"
@@ -51,12 +52,16 @@ def headline(snapshot) -> None:
               help="US-controlled, by spend: Σ annual spend·[ultimate parent in US] / Σ annual spend")
     ui.metric(cols[2], head, "us_share_count", "US share (count)",
               help="US-controlled, by count: components with a US ultimate parent / components")
-    ui.metric(cols[3], head, "us_share_spend_hq", "US HQ only (spend)",
+    ui.metric(cols[3], head, "unknown_share_critical", "Jurisdiction unknown",
+              help="Criticality-weighted share whose vendor's jurisdiction could not be resolved (country ZZ: "
+                   "the record or BOM names no country and the vendor registry does not know the vendor); by count "
+                   + head.text("unknown_share_count") + ". Never counted as US or as EU.")
+    ui.metric(cols[4], head, "us_share_spend_hq", "US HQ only (spend)",
               help="HQ view: Σ spend·[headquarters in US] / Σ spend. Subsidiaries in Israel or the EU of US "
                    "parents drop out here, but stay exposed to US law (CLOUD Act, FISA 702).")
-    ui.metric(cols[4], head, "hard_lockin_share", "Hard lock-in",
+    ui.metric(cols[5], head, "hard_lockin_share", "Hard lock-in",
               help="Σ criticality·[US-controlled, not open source, no EU or open alternative] / Σ criticality")
-    ui.metric(cols[5], head, "kill_switch_share", "Kill switch",
+    ui.metric(cols[6], head, "kill_switch_share", "Kill switch",
               help="Σ criticality·[US-controlled and needs the vendor's licence server or cloud connection] / Σ criticality")
     st.caption(f"Stack as of **{head.text('snapshot_date')}**, {head.text('components')} components"
                + (f"; the change is{prev}. " if prev else ". ") + FORMULAS)
@@ -87,7 +92,7 @@ def layers_chart(snapshot) -> Figure:
 def trend_chart() -> None:
     trend = ui.run("sov_trend")
     series = ["us_share_critical", "us_share_critical_hq", "us_share_spend", "hard_lockin_share",
-              "kill_switch_share"]
+              "kill_switch_share", "unknown_share_critical"]
     names = {c: trend.query.column(c).label for c in series}
     tl = trend.frame.melt(id_vars=["snapshot_date"], value_vars=series, var_name="score", value_name="share")
     tl["score"] = tl["score"].map(names)

@@ -43,6 +43,11 @@ SELECT c.* EXCLUDE (layer_key, layer_given, vendor_ok, alt_vendor_ok, dup_rank, 
         WHEN NOT c.vendor_ok THEN 'unknown vendor ' || c.vendor_id || ': load it in a vendors file first'
         WHEN c.criticality IS NULL THEN 'criticality is missing (1..5)'
         WHEN c.criticality NOT BETWEEN 1 AND 5 THEN 'criticality ' || c.criticality || ' is outside 1..5'
+        WHEN NOT isfinite(c.quantity) THEN 'quantity ' || c.quantity || ' is not a finite number'
+        WHEN NOT isfinite(c.annual_spend_eur) THEN 'annual_spend_eur ' || c.annual_spend_eur || ' is not a finite number'
+        WHEN NOT isfinite(c.alternative_spend_eur)
+            THEN 'alternative_spend_eur ' || c.alternative_spend_eur || ' is not a finite number'
+        WHEN NOT isfinite(c.switch_cost_eur) THEN 'switch_cost_eur ' || c.switch_cost_eur || ' is not a finite number'
         WHEN c.quantity < 0 THEN 'negative quantity'
         WHEN c.annual_spend_eur < 0 THEN 'negative annual_spend_eur'
         WHEN c.alternative_spend_eur < 0 THEN 'negative alternative_spend_eur'
