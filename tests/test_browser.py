@@ -80,9 +80,11 @@ def open_page(browser, url: str, height: int = 2400):
     page.on("pageerror", lambda e: errors.append(str(e)))
     page.goto(url)
     page.wait_for_selector('[data-testid="stApp"]', timeout=30_000)
+    # "notRunning" is also the state before the first run starts: wait for the page's title first
+    page.wait_for_selector('[data-testid="stMain"] h1', timeout=120_000)
     page.wait_for_function(
         "() => document.querySelector('[data-testid=\"stApp\"]')?.dataset?.testScriptState === 'notRunning'",
-        timeout=120_000)
+        timeout=180_000)
     return page, errors
 
 

@@ -101,6 +101,7 @@ def browser(server):
 def tiles(page) -> dict[str, str]:
     """Every metric tile on the page: label → value, as the browser shows them."""
     out = {}
+    page.locator('[data-testid="stMetric"]').first.wait_for(timeout=120_000)
     for m in page.locator('[data-testid="stMetric"]').all():
         label = m.locator('[data-testid="stMetricLabel"]').inner_text().strip()
         out[label] = m.locator('[data-testid="stMetricValue"]').inner_text().strip()
