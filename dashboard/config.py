@@ -7,6 +7,7 @@ from __future__ import annotations
 import os
 import tomllib
 from dataclasses import dataclass, field, replace
+from datetime import date
 from pathlib import Path
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
@@ -39,11 +40,24 @@ class Settings:
     idle_minutes: int = 60
     hot_temp_c: float = 85.0
     rubric_path: Path = QUERIES_DIR / "reference" / "sovereignty_rubric.csv"  # EU CSF rating rubric
+    # The site as the law sees it (docs/energy.md): its start of operation decides which EnEfG
+    # thresholds apply; the rule set is the law in force or a pending bill "as if passed".
+    site_commissioned: date = date(2026, 2, 4)  # the Munich site opened on 4 Feb 2026
+    rule_set: str = "enefg_2023"  # a rule_set of queries/reference/law_rules.csv
+    # Links (docs/network.md): an interval whose rate is above this share of capacity is saturated;
+    # links of these kinds carry the traffic into and out of the site.
+    link_saturation_pct: float = 90.0
+    external_link_kinds: tuple[str, ...] = ("uplink", "dci", "transit", "peering", "internet")
     source: str = "defaults"
 
 
 def _env_bool(value: str) -> bool:
     return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def _kinds(value) -> tuple[str, ...]:
+    items = value.split(",") if isinstance(value, str) else list(value)
+    return tuple(k.strip().lower() for k in items if str(k).strip())
 
 
 def load_settings(path: str | os.PathLike | None = None, env: dict[str, str] | None = None) -> Settings:
@@ -60,6 +74,8 @@ def load_settings(path: str | os.PathLike | None = None, env: dict[str, str] | N
         ops = doc.get("operations", {})
         prom = doc.get("prometheus", {})
         sov = doc.get("sovereignty", {})
+        site = doc.get("site", {})
+        net = doc.get("network", {})
         s = replace(
             s,
             db_path=Path(store.get("db_path", s.db_path)),
@@ -75,6 +91,10 @@ def load_settings(path: str | os.PathLike | None = None, env: dict[str, str] | N
             idle_minutes=int(ops.get("idle_minutes", s.idle_minutes)),
             hot_temp_c=float(ops.get("hot_temp_c", s.hot_temp_c)),
             rubric_path=Path(sov.get("rubric", s.rubric_path)),
+            site_commissioned=date.fromisoformat(str(site.get("commissioned", s.site_commissioned))),
+            rule_set=str(site.get("rule_set", s.rule_set)),
+            link_saturation_pct=float(net.get("saturation_pct", s.link_saturation_pct)),
+            external_link_kinds=_kinds(net.get("external_kinds", s.external_link_kinds)),
         )
         sources.append(str(cfg_path))
     overrides = {
@@ -84,6 +104,10 @@ def load_settings(path: str | os.PathLike | None = None, env: dict[str, str] | N
         "AIFD_TARGET_SPARSE": lambda v: replace(s, target=replace(s.target, sparse=_env_bool(v))),
         "AIFD_PROMETHEUS_URL": lambda v: replace(s, prometheus_url=v),
         "AIFD_RUBRIC": lambda v: replace(s, rubric_path=Path(v)),
+        "AIFD_SITE_COMMISSIONED": lambda v: replace(s, site_commissioned=date.fromisoformat(v.strip())),
+        "AIFD_RULE_SET": lambda v: replace(s, rule_set=v.strip()),
+        "AIFD_LINK_SATURATION_PCT": lambda v: replace(s, link_saturation_pct=float(v)),
+        "AIFD_EXTERNAL_LINK_KINDS": lambda v: replace(s, external_link_kinds=_kinds(v)),
     }
     for key, apply in overrides.items():
         if env.get(key):
@@ -93,4 +117,6 @@ def load_settings(path: str | os.PathLike | None = None, env: dict[str, str] | N
         raise ValueError(
             f"target precision {s.target.precision!r} is not one of {', '.join(PRECISIONS)}"
         )
+    if not 0 < s.link_saturation_pct <= 100:
+        raise ValueError(f"link saturation {s.link_saturation_pct:g} % is not within 0..100 %")
     return replace(s, source=" + ".join(sources))

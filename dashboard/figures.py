@@ -27,6 +27,10 @@ def settings_params(s: Settings) -> dict[str, Any]:
         "idle_minutes": s.idle_minutes,
         "hot_temp_c": s.hot_temp_c,
         "rubric": str(s.rubric_path.resolve()),
+        "commissioned": s.site_commissioned,
+        "rule_set": s.rule_set,
+        "saturation_pct": s.link_saturation_pct,
+        "external_kinds": ",".join(s.external_link_kinds),
     }
 
 

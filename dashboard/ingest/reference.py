@@ -1,4 +1,4 @@
-"""The shipped reference data (GPU catalog, XID codes), loaded into a new store through the ingest log.
+"""The shipped reference data (GPU catalog, XID codes, law rules, Green500), loaded into a new store through the ingest log.
 
 Entry points that write (``aifd ingest``/``demo``, the benchmark, test fixtures) call
 ``ensure_reference``; the store itself never loads data. A user revises a table by ingesting a CSV
@@ -12,7 +12,8 @@ from ..config import QUERIES_DIR
 from .loader import load_path
 
 REFERENCE_DIR = QUERIES_DIR / "reference"
-REFERENCE_TABLES = {"gpu_models": "gpu_models.csv", "xid_codes": "xid_codes.csv"}
+REFERENCE_TABLES = {"gpu_models": "gpu_models.csv", "xid_codes": "xid_codes.csv", "law_rules": "law_rules.csv",
+                    "green500": "green500.csv"}
 
 
 def ensure_reference(con: duckdb.DuckDBPyConnection) -> None:

@@ -17,8 +17,8 @@ SELECT s.*, s.link_id AS series,
             THEN 'unknown link ' || s.link_id || ': not in the links inventory (capacity unknown)'
         WHEN s.rx_bytes IS NULL AND s.tx_bytes IS NULL THEN 'no counter values'
         WHEN s.rx_bytes < 0 OR s.tx_bytes < 0 THEN 'negative byte counter'
-        WHEN s.rx_bytes > 9223372036854775807 OR s.tx_bytes > 9223372036854775807
-            THEN 'byte counter above 2^63-1'
+        WHEN s.rx_bytes > 18446744073709551615 OR s.tx_bytes > 18446744073709551615
+            THEN 'byte counter above 2^64-1 (not a 64-bit interface counter)'
         WHEN s.capacity_gbps <= 0 THEN 'capacity ' || s.capacity_gbps || ' Gbit/s is not positive'
         WHEN s.dup_rank > 1 THEN 'duplicate of line ' || s.first_line || ' (same link and timestamp)'
     END AS reason
