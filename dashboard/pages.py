@@ -35,6 +35,9 @@ class Page:
 PAGES: tuple[Page, ...] = (
     Page("", "Overview", "Executives", ":material/dashboard:", "overview.py",
          ("perf_headline", "perf_delivered", "energy_headline", "sov_headline")),
+    Page("energy", "Energy", "Executives", ":material/bolt:", "energy.py",
+         ("energy_rule_sets", "energy_compliance", "energy_labels", "energy_periods", "energy_efficiency",
+          "energy_green500")),
     Page("sovereignty", "Sovereignty", "Executives", ":material/flag:", "sovereignty.py",
          ("sov_snapshots", "sov_headline", "sov_layers", "sov_trend", "sov_levers", "sov_components",
           "sov_vendors", "sov_scores", "sov_framework")),
@@ -44,6 +47,8 @@ PAGES: tuple[Page, ...] = (
          drill=("perf_racks", "perf_nodes", "perf_gpus", "perf_gpu_series")),
     Page("operations", "Operations", "Operators", ":material/build:", "operations.py",
          ("ops_utilization", "ops_worst_gpus", "energy_power", "net_link_utilization", "net_link_summary")),
+    Page("network", "Network", "Operators", ":material/lan:", "network.py",
+         ("net_site_traffic", "net_links", "net_link_series")),
     Page("data", "Data", "Auditors", ":material/database:", "data.py",
          ("store_contents", "ingest_log", "rejects", "fleet_inventory", "gpu_catalog", "xid_catalog")),
 )
