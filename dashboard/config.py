@@ -55,6 +55,13 @@ def _env_bool(value: str) -> bool:
     return value.strip().lower() in {"1", "true", "yes", "on"}
 
 
+def _date(value, where: str) -> date:
+    try:
+        return value if isinstance(value, date) else date.fromisoformat(str(value).strip())
+    except ValueError:
+        raise ValueError(f"{where} {value!r} is not a date (YYYY-MM-DD)") from None
+
+
 def _kinds(value) -> tuple[str, ...]:
     items = value.split(",") if isinstance(value, str) else list(value)
     return tuple(k.strip().lower() for k in items if str(k).strip())
@@ -91,7 +98,7 @@ def load_settings(path: str | os.PathLike | None = None, env: dict[str, str] | N
             idle_minutes=int(ops.get("idle_minutes", s.idle_minutes)),
             hot_temp_c=float(ops.get("hot_temp_c", s.hot_temp_c)),
             rubric_path=Path(sov.get("rubric", s.rubric_path)),
-            site_commissioned=date.fromisoformat(str(site.get("commissioned", s.site_commissioned))),
+            site_commissioned=_date(site.get("commissioned", s.site_commissioned), "[site] commissioned"),
             rule_set=str(site.get("rule_set", s.rule_set)),
             link_saturation_pct=float(net.get("saturation_pct", s.link_saturation_pct)),
             external_link_kinds=_kinds(net.get("external_kinds", s.external_link_kinds)),
@@ -104,7 +111,7 @@ def load_settings(path: str | os.PathLike | None = None, env: dict[str, str] | N
         "AIFD_TARGET_SPARSE": lambda v: replace(s, target=replace(s.target, sparse=_env_bool(v))),
         "AIFD_PROMETHEUS_URL": lambda v: replace(s, prometheus_url=v),
         "AIFD_RUBRIC": lambda v: replace(s, rubric_path=Path(v)),
-        "AIFD_SITE_COMMISSIONED": lambda v: replace(s, site_commissioned=date.fromisoformat(v.strip())),
+        "AIFD_SITE_COMMISSIONED": lambda v: replace(s, site_commissioned=_date(v, "AIFD_SITE_COMMISSIONED")),
         "AIFD_RULE_SET": lambda v: replace(s, rule_set=v.strip()),
         "AIFD_LINK_SATURATION_PCT": lambda v: replace(s, link_saturation_pct=float(v)),
         "AIFD_EXTERNAL_LINK_KINDS": lambda v: replace(s, external_link_kinds=_kinds(v)),

@@ -12,7 +12,7 @@
 -- column: gpu_kwh kWh: GPU energy — from the GPUs' energy counters, else their power samples (gpu_source)
 -- column: renewable_kwh kWh: renewable energy
 -- column: reuse_kwh kWh: heat reused
--- column: pue 1: PUE — facility energy / IT energy over the hours both are metered (ISO/IEC 30134-2), never a mean of instantaneous ratios
+-- column: pue 1: PUE — facility energy / IT energy over the time both are metered (ISO/IEC 30134-2), never a mean of instantaneous ratios
 -- column: ref ratio: REF — renewable energy / facility energy
 -- column: erf ratio: ERF — reused energy / facility energy
 -- column: co2_kg kgCO2: CO2, location-based — each hour's facility energy × that hour's grid intensity

@@ -68,7 +68,9 @@ CREATE OR REPLACE TEMP MACRO water_intervals(t0, t1) AS TABLE
 -- energy_hours(t0, t1) → TABLE
 -- Per hour of [t0, t1) with any meter, GPU or water data: hour (UTC); facility_kwh, it_kwh,
 -- cooling_kwh, renewable_kwh, reuse_kwh (kWh, summed over the meters of the kind; NULL when no
--- meter of the kind gave an interval); facility_s (s, the facility meters' covered time, mean over
+-- meter of the kind gave an interval); pue_facility_kwh, pue_it_kwh (kWh: facility and IT energy of the
+-- 5-minute buckets in which both kinds were metered, so that a gap in one meter leaves the same
+-- time out of the other); facility_s (s, the facility meters' covered time, mean over
 -- them); facility_kw_peak, it_kw_peak (kW, the busiest interval's mean power, meters of the kind
 -- summed at each timestamp); gpu_counter_kwh, gpu_power_kwh, gpu_kwh (kWh, from gpu_energy_hours);
 -- fresh_l, water_l (L, freshwater and all water); g_co2_per_kwh (the hour's grid intensity);
@@ -96,6 +98,15 @@ CREATE OR REPLACE TEMP MACRO energy_hours(t0, t1) AS TABLE
                sum(counter_n) AS counter_n, sum(power_n) AS power_n, sum(resets) AS meter_resets
         FROM mi GROUP BY 1
     ),
+    matched AS (  -- facility and IT energy over the 5-minute buckets in which both were metered
+        SELECT time_bucket(INTERVAL 1 HOUR, b) AS hour,
+               sum(fac) FILTER (WHERE it IS NOT NULL) AS pue_facility_kwh,
+               sum(it) FILTER (WHERE fac IS NOT NULL) AS pue_it_kwh
+        FROM (SELECT time_bucket(INTERVAL 5 MINUTE, ts) AS b,
+                     sum(kwh) FILTER (WHERE kind = 'facility') AS fac, sum(kwh) FILTER (WHERE kind = 'it') AS it
+              FROM mi GROUP BY 1)
+        GROUP BY 1
+    ),
     gpu AS (
         SELECT bucket AS hour, sum(counter_j) / 3.6e6 AS gpu_counter_kwh, sum(power_j) / 3.6e6 AS gpu_power_kwh,
                count(counter_j) AS gpu_counter_n, count(power_j) AS gpu_power_n, sum(resets) AS gpu_resets
@@ -106,7 +117,8 @@ CREATE OR REPLACE TEMP MACRO energy_hours(t0, t1) AS TABLE
                sum(m3) * 1000 AS water_l
         FROM water_intervals(t0, t1) GROUP BY 1
     )
-    SELECT hour, m.facility_kwh, m.it_kwh, m.cooling_kwh, m.renewable_kwh, m.reuse_kwh, m.facility_s,
+    SELECT hour, m.facility_kwh, m.it_kwh, m.cooling_kwh, m.renewable_kwh, m.reuse_kwh,
+           p.pue_facility_kwh, p.pue_it_kwh, m.facility_s,
            m.facility_kw_peak, m.it_kw_peak,
            g.gpu_counter_kwh, g.gpu_power_kwh,
            CASE WHEN g.gpu_counter_n + g.gpu_power_n > 0
@@ -115,7 +127,7 @@ CREATE OR REPLACE TEMP MACRO energy_hours(t0, t1) AS TABLE
            coalesce(m.counter_n, 0) AS counter_n, coalesce(m.power_n, 0) AS power_n,
            coalesce(g.gpu_counter_n, 0) AS gpu_counter_n, coalesce(g.gpu_power_n, 0) AS gpu_power_n,
            coalesce(m.meter_resets, 0) + coalesce(g.gpu_resets, 0) AS resets
-    FROM meters m FULL JOIN gpu g USING (hour) FULL JOIN water w USING (hour)
+    FROM meters m LEFT JOIN matched p USING (hour) FULL JOIN gpu g USING (hour) FULL JOIN water w USING (hour)
          LEFT JOIN grid_carbon_hours(t0, t1) c USING (hour);
 
 -- energy_sources(counter_n, power_n) → VARCHAR: where energy came from: 'counters', 'power samples'
@@ -128,8 +140,8 @@ CREATE OR REPLACE TEMP MACRO energy_sources(counter_n, power_n) AS
 -- energy_hours summed per period ('hour', 'day', 'month', 'year', or 'all' for one row from t0):
 -- period (UTC start), hours (h, the facility meters' covered time), the energies (kWh) as in
 -- energy_hours, and:
---   pue = facility / IT energy over the hours in which both were metered (ISO/IEC 30134-2: a ratio
---         of energies, never a mean of instantaneous ratios);
+--   pue = facility / IT energy over the 5-minute buckets in which both were metered (ISO/IEC
+--         30134-2: a ratio of energies, never a mean of instantaneous ratios);
 --   ref = renewable / facility energy; erf = reuse / facility energy (ISO/IEC 30134-3, -6);
 --   co2_kg = Σ over hours of facility energy × the hour's grid intensity (location-based, all the
 --         site's energy as if drawn from the grid), over the hours with an intensity;
@@ -147,8 +159,7 @@ CREATE OR REPLACE TEMP MACRO energy_over(t0, t1, period) AS TABLE
            sum(facility_s) / 3600 AS hours,
            sum(facility_kwh) AS facility_kwh, sum(it_kwh) AS it_kwh, sum(cooling_kwh) AS cooling_kwh,
            sum(gpu_kwh) AS gpu_kwh, sum(renewable_kwh) AS renewable_kwh, sum(reuse_kwh) AS reuse_kwh,
-           sum(facility_kwh) FILTER (WHERE it_kwh IS NOT NULL)
-               / nullif(sum(it_kwh) FILTER (WHERE facility_kwh IS NOT NULL), 0) AS pue,
+           sum(pue_facility_kwh) / nullif(sum(pue_it_kwh), 0) AS pue,
            sum(renewable_kwh) / nullif(sum(facility_kwh), 0) AS ref,
            sum(reuse_kwh) / nullif(sum(facility_kwh), 0) AS erf,
            sum(facility_kwh * g_co2_per_kwh) / 1000 AS co2_kg,
