@@ -35,8 +35,9 @@ WITH judged AS (
     SELECT ($end - INTERVAL 1 MICROSECOND)::DATE AS d,
            date_trunc('year', $end - INTERVAL 1 MICROSECOND)::TIMESTAMP AS y0
 ),
-per AS (SELECT * FROM energy_over($start, $end, 'all')),
-ytd AS (SELECT * FROM energy_over((SELECT y0 FROM judged), $end, 'all')),
+per AS (SELECT * FROM energy_over($start, $end, 'all', false)),
+-- the year's start written out (not read from judged): a constant lets DuckDB push the range into the scans
+ytd AS (SELECT * FROM energy_over(date_trunc('year', $end - INTERVAL 1 MICROSECOND)::TIMESTAMP, $end, 'all', false)),
 site AS (
     SELECT r.*, nullif(regexp_extract(r.deadline, 'within (\d+) years? of commissioning', 1), '') AS grace_years,
            CASE WHEN regexp_matches(coalesce(r.size_basis, ''), '\bIT\b') THEN 'it' ELSE 'facility' END AS basis

@@ -31,7 +31,7 @@
 -- column: unhealthy_facility_kwh kWh: with overhead — × the range's PUE
 -- column: unhealthy_co2_kg kgCO2: unhealthy CO2 — with overhead × the mean grid intensity
 WITH s AS (SELECT * FROM site_efficiency($start, $end, $precision)),
-e AS (SELECT * FROM energy_over($start, $end, 'all')),
+e AS (SELECT * FROM energy_over($start, $end, 'all', false)),  -- meters only: GPU energy is in s
 per_gpu AS (
     SELECT gpu_id,
            CASE WHEN count(counter_j) + count(power_j) > 0

@@ -16,9 +16,9 @@
 -- A value falls in the first class whose verified upper bound it does not exceed; when a class
 -- between that one and the previous verified bound has an unknown bound, every class in between is
 -- possible and all are named. No class is invented for a bound nobody has checked.
-WITH per AS (SELECT * FROM energy_over($start, $end, 'all')),
+WITH per AS (SELECT * FROM energy_over($start, $end, 'all', false)),
 ytd AS (
-    SELECT * FROM energy_over(date_trunc('year', $end - INTERVAL 1 MICROSECOND)::TIMESTAMP, $end, 'all')
+    SELECT * FROM energy_over(date_trunc('year', $end - INTERVAL 1 MICROSECOND)::TIMESTAMP, $end, 'all', false)
 ),
 bands AS (
     SELECT kpi, regexp_extract(applies_to, 'label class ([A-G])', 1) AS class, comparator, threshold,

@@ -27,5 +27,5 @@
 -- periods add up to the range. No data (NULL) is never 0: a kind without a meter is empty.
 SELECT period, hours, facility_kwh, it_kwh, cooling_kwh, gpu_kwh, renewable_kwh, reuse_kwh, pue, ref, erf,
        co2_kg, cue, carbon_coverage, fresh_l, wue, meter_source, gpu_source, resets
-FROM energy_over($start, $end, $period)
+FROM energy_over($start, $end, $period, true)
 ORDER BY period

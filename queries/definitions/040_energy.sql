@@ -65,8 +65,9 @@ CREATE OR REPLACE TEMP MACRO water_intervals(t0, t1) AS TABLE
           WINDOW w AS (PARTITION BY meter ORDER BY ts))
     WHERE ts >= t0 AND prev_ts IS NOT NULL AND ts > prev_ts AND ts - prev_ts <= INTERVAL 25 HOUR;
 
--- energy_hours(t0, t1) → TABLE
--- Per hour of [t0, t1) with any meter, GPU or water data: hour (UTC); facility_kwh, it_kwh,
+-- energy_hours(t0, t1, gpus) → TABLE
+-- Per hour of [t0, t1) with any meter, GPU or water data (GPU energy only when gpus is true: the
+-- law's KPIs need the meters alone, and a year of GPU-hours is the costly part): hour (UTC); facility_kwh, it_kwh,
 -- cooling_kwh, renewable_kwh, reuse_kwh (kWh, summed over the meters of the kind; NULL when no
 -- meter of the kind gave an interval); pue_facility_kwh, pue_it_kwh (kWh: facility and IT energy of the
 -- 5-minute buckets in which both kinds were metered, so that a gap in one meter leaves the same
@@ -76,7 +77,7 @@ CREATE OR REPLACE TEMP MACRO water_intervals(t0, t1) AS TABLE
 -- fresh_l, water_l (L, freshwater and all water); g_co2_per_kwh (the hour's grid intensity);
 -- counter_n, power_n (meter intervals from counters / from power samples), gpu_counter_n,
 -- gpu_power_n (GPU-hours from counters / from power samples), resets (meter and GPU counters).
-CREATE OR REPLACE TEMP MACRO energy_hours(t0, t1) AS TABLE
+CREATE OR REPLACE TEMP MACRO energy_hours(t0, t1, gpus) AS TABLE
     WITH mi AS (
         SELECT kind, ts, sum(kwh) AS kwh, max(dt) AS dt, count(DISTINCT meter_id) AS meters,
                sum(dt) FILTER (WHERE kwh IS NOT NULL) AS covered_s,
@@ -110,7 +111,7 @@ CREATE OR REPLACE TEMP MACRO energy_hours(t0, t1) AS TABLE
     gpu AS (
         SELECT bucket AS hour, sum(counter_j) / 3.6e6 AS gpu_counter_kwh, sum(power_j) / 3.6e6 AS gpu_power_kwh,
                count(counter_j) AS gpu_counter_n, count(power_j) AS gpu_power_n, sum(resets) AS gpu_resets
-        FROM gpu_energy_hours(t0, t1) GROUP BY 1
+        FROM gpu_energy_hours(t0, CASE WHEN gpus THEN t1 ELSE t0 END) GROUP BY 1
     ),
     water AS (
         SELECT time_bucket(INTERVAL 1 HOUR, ts) AS hour, sum(m3) FILTER (WHERE freshwater) * 1000 AS fresh_l,
@@ -136,8 +137,9 @@ CREATE OR REPLACE TEMP MACRO energy_sources(counter_n, power_n) AS
     CASE WHEN counter_n > 0 AND power_n > 0 THEN 'counters and power samples'
          WHEN counter_n > 0 THEN 'counters' WHEN power_n > 0 THEN 'power samples' END;
 
--- energy_over(t0, t1, period) → TABLE
--- energy_hours summed per period ('hour', 'day', 'month', 'year', or 'all' for one row from t0):
+-- energy_over(t0, t1, period, gpus) → TABLE
+-- energy_hours summed per period ('hour', 'day', 'month', 'year', or 'all' for one row from t0; GPU
+-- energy when gpus is true):
 -- period (UTC start), hours (h, the facility meters' covered time), the energies (kWh) as in
 -- energy_hours, and:
 --   pue = facility / IT energy over the 5-minute buckets in which both were metered (ISO/IEC
@@ -150,7 +152,7 @@ CREATE OR REPLACE TEMP MACRO energy_sources(counter_n, power_n) AS
 --   fresh_l, water_l; wue = fresh_l / IT energy (L/kWh; the 2026 EU rating act: WIN-FRE / EIT); the
 --         water meters are taken to cover the whole period (their readings may be hours apart);
 --   facility_kw_peak, it_kw_peak; meter_source, gpu_source (energy_sources); resets.
-CREATE OR REPLACE TEMP MACRO energy_over(t0, t1, period) AS TABLE
+CREATE OR REPLACE TEMP MACRO energy_over(t0, t1, period, gpus) AS TABLE
     SELECT CASE WHEN period NOT IN ('hour', 'day', 'month', 'year', 'all')
                 THEN error('period must be one of hour, day, month, year, all, not ' || period)
                 WHEN period = 'all' THEN t0::TIMESTAMP
@@ -172,7 +174,7 @@ CREATE OR REPLACE TEMP MACRO energy_over(t0, t1, period) AS TABLE
            energy_sources(sum(counter_n), sum(power_n)) AS meter_source,
            energy_sources(sum(gpu_counter_n), sum(gpu_power_n)) AS gpu_source,
            sum(resets) AS resets
-    FROM energy_hours(t0, t1)
+    FROM energy_hours(t0, t1, gpus)
     GROUP BY 1;
 
 -- rule_meets(v, comparator, t) → BOOLEAN: value v meets the rule's threshold t (comparator <=, <,
@@ -242,4 +244,4 @@ CREATE OR REPLACE TEMP MACRO site_efficiency(t0, t1, precision) AS TABLE
            (SELECT sum(delivered) * 5 / 60 / 1e6 FROM iv) AS delivered_efh,
            e.facility_kwh, e.it_kwh, e.gpu_kwh, e.hours,
            (SELECT sum(p.peak) FROM gpu_peaks('fp64') p SEMI JOIN reporting r USING (gpu_id)) AS fp64_peak_tflops
-    FROM energy_over(t0, t1, 'all') e;
+    FROM energy_over(t0, t1, 'all', true) e;
