@@ -6,7 +6,7 @@
 -- param: idle_threshold DOUBLE = 0.05: a sample is idle when max(tensor_active, fp64_active) is below this ratio
 -- param: idle_minutes INTEGER = 60: an idle run counts when it lasts at least this many minutes
 -- param: hot_temp_c DOUBLE = 85: a sample above this GPU temperature (degC) is hot
--- uses: site_efficiency, energy_over, gpu_energy_hours (queries/definitions/040_energy.sql); gpu_idle, gpu_health (queries/definitions/010_performance.sql)
+-- uses: site_efficiency, energy_over, gpu_energy_hours (queries/definitions/040_energy.sql)
 -- column: delivered_tflops TFLOPS: delivered, est. — mean delivered FLOPS at the precision (estimate, as perf_headline)
 -- column: delivered_efh EFh: delivered work — exaflop-hours delivered at the precision: Σ over 5-minute intervals of delivered × 5 min
 -- column: facility_kwh kWh: facility energy
@@ -30,6 +30,8 @@
 -- column: unhealthy_gpu_kwh kWh: unhealthy GPUs' energy — each one's energy × its affected share of samples
 -- column: unhealthy_facility_kwh kWh: with overhead — × the range's PUE
 -- column: unhealthy_co2_kg kgCO2: unhealthy CO2 — with overhead × the mean grid intensity
+-- The idle and unhealthy rules are gpu_idle and gpu_health of queries/definitions/010_performance.sql,
+-- as on the Performance page.
 WITH s AS (SELECT * FROM site_efficiency($start, $end, $precision)),
 e AS (SELECT * FROM energy_over($start, $end, 'all', false)),  -- meters only: GPU energy is in s
 per_gpu AS (

@@ -2,7 +2,7 @@
 -- returns: one row per table
 -- column: table_name text: table
 -- column: rows count: rows
--- column: entities count: entities — distinct GPUs, links, meters, vendors, components or keys
+-- column: entities count: entities — distinct GPUs, links, meters, vendors, components, rule sets, lists or keys
 -- column: first_ts UTC: first
 -- column: last_ts UTC: last
 -- GPU samples: the row count is the table's own; GPUs and the time span come from the activity runs,
@@ -17,6 +17,10 @@ UNION ALL SELECT 'links', count(*), count(DISTINCT link_name), NULL, NULL FROM l
 UNION ALL SELECT 'meters', count(*), count(DISTINCT meter_name), NULL, NULL FROM meters
 UNION ALL SELECT 'vendors', count(*), count(DISTINCT vendor_id), NULL, NULL FROM vendors
 UNION ALL SELECT 'components', count(*), count(DISTINCT component_id), min(snapshot_date), max(snapshot_date) FROM components
+UNION ALL SELECT 'grid_carbon_samples', count(*), (count(*) > 0)::INTEGER, min(ts), max(ts) FROM grid_carbon_samples
+UNION ALL SELECT 'water_samples', count(*), count(DISTINCT meter), min(ts), max(ts) FROM water_samples
+UNION ALL SELECT 'law_rules', count(*), count(DISTINCT rule_set), min(effective_from), max(effective_from) FROM law_rules
+UNION ALL SELECT 'green500', count(*), count(DISTINCT list_date), min(list_date), max(list_date) FROM green500
 UNION ALL SELECT 'ingest_log', count(*), count(DISTINCT source), min(started), max(started) FROM ingest_log
 UNION ALL SELECT 'rejects', count(*), count(DISTINCT load_id), NULL, NULL FROM rejects
 UNION ALL SELECT 'gpu_hourly (derived)', count(*), count(DISTINCT gpu_id), min(bucket), max(bucket) FROM gpu_hourly
