@@ -126,3 +126,15 @@ def test_network_page_drills_down_to_a_link(sample_db, monkeypatch):
     assert "link=None" in captions(at)
     at.selectbox(key="net_link").set_value("uplink-muc-1").run()
     assert not at.exception and "link=uplink-muc-1" in captions(at)
+
+
+def test_energy_and_network_pages_on_an_empty_store_say_what_is_missing(db_path, monkeypatch):
+    from dashboard.store import connect
+
+    connect(db_path).close()  # tables, but no data and no reference rules
+    at = render(PAGES / "energy.py", db_path, monkeypatch)
+    assert "rule set enefg_2023 has no rules in law_rules" in at.error[0].value
+    assert "No meter readings in this range" in at.info[0].value
+    assert not any("nan" in (m.value + (m.delta or "")) for m in at.metric)
+    at = render(PAGES / "network.py", db_path, monkeypatch)
+    assert any("No links in the store" in i.value for i in at.info)

@@ -14,6 +14,7 @@ import streamlit as st
 
 from dashboard import ui
 from dashboard.figures import Figure
+from dashboard.queries import QueryError
 
 # Rule sets that hold whatever national set is chosen (EU reporting) or give labels, not verdicts.
 EU_SETS = ("eu_eed_2024_1364", "eu_labels_2026")
@@ -65,7 +66,11 @@ def dates(frame: pd.DataFrame, *cols: str) -> pd.DataFrame:
 def law(start, end, rule_set: str) -> None:
     s = ui.settings()
     st.header("Against the law")
-    fig = ui.run("energy_compliance", start=start, end=end, rule_set=rule_set)
+    try:
+        fig = ui.run("energy_compliance", start=start, end=end, rule_set=rule_set)
+    except QueryError as e:  # a rule set the store does not hold (a typo in the setting, an old store)
+        st.error(str(e).split("Invalid Input Error: ", 1)[-1])
+        return
     f = fig.frame
     year = (end - pd.Timedelta(microseconds=1)).year
     st.markdown(f"**Rule set: {rule_set_name(rule_set)}** (`{rule_set}`), with the EU reporting rules "
