@@ -94,7 +94,7 @@ def law(start, end, rule_set: str) -> None:
                 help="Class of the A–G label the European database would give for the projected annual "
                      "value (rating act C(2026) 3472; labels from 15 Aug 2027). Two classes where a band's "
                      "bound is not verified.",
-                note=f"{labels.text('value', i)} · {labels.text('confidence', i)}" if len(row) else None)
+                note=f"{labels.text('value', i, digits=4)} · {labels.text('confidence', i)}" if len(row) else None)
     ui.table(Figure(fig.query, fig.params, dates(numeric, "due_from", "due_until"), fig.elapsed_ms), ["requirement", "verdict", "value_text", "timing", "due_from", "due_until",
                          "period_value", "legal_reference", "rule_set", "confidence", "deadline"])
     coverage = fig.value("year_coverage")
