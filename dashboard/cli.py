@@ -40,7 +40,8 @@ def _writer(settings: Settings, progress: bool = True):
     con = connect(settings.db_path, wait_s=WRITE_WAIT_S)
     try:
         ensure_reference(con)
-        derive.ensure(con, settings.idle_threshold, settings.hot_temp_c, _progress if progress else None)
+        derive.ensure(con, settings.idle_threshold, settings.hot_temp_c, _progress if progress else None,
+                      link_saturation_pct=settings.link_saturation_pct)
     except Exception:
         con.close()
         raise

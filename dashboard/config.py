@@ -8,6 +8,7 @@ import os
 import re
 import tomllib
 from dataclasses import dataclass, field, replace
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -204,11 +205,31 @@ class Settings:
     # EED / EnEfG reporting indicators and the figure behind each (docs/reference_data.md)
     indicators_path: Path = QUERIES_DIR / "reference" / "eed_indicators.csv"
     site: str = ""  # the site's name, printed on reports ([site] name)
+    # The site as the law sees it (docs/energy.md): its start of operation decides which EnEfG
+    # thresholds apply; the rule set is the law in force or a pending bill "as if passed".
+    site_commissioned: date = date(2026, 2, 4)  # the Munich site opened on 4 Feb 2026
+    rule_set: str = "enefg_2023"  # a rule_set of queries/reference/law_rules.csv
+    # Links (docs/network.md): an interval whose rate is above this share of capacity is saturated;
+    # links of these kinds carry the traffic into and out of the site.
+    link_saturation_pct: float = 90.0
+    external_link_kinds: tuple[str, ...] = ("uplink", "dci", "transit", "peering", "internet")
     source: str = "defaults"
 
 
 def _env_bool(value: str) -> bool:
     return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def _date(value, where: str) -> date:
+    try:
+        return value if isinstance(value, date) else date.fromisoformat(str(value).strip())
+    except ValueError:
+        raise ValueError(f"{where} {value!r} is not a date (YYYY-MM-DD)") from None
+
+
+def _kinds(value) -> tuple[str, ...]:
+    items = value.split(",") if isinstance(value, str) else list(value)
+    return tuple(k.strip().lower() for k in items if str(k).strip())
 
 
 def load_settings(path: str | os.PathLike | None = None, env: dict[str, str] | None = None) -> Settings:
@@ -227,6 +248,7 @@ def load_settings(path: str | os.PathLike | None = None, env: dict[str, str] | N
         sov = doc.get("sovereignty", {})
         site = doc.get("site", {})
         rep = doc.get("report", {})
+        net = doc.get("network", {})
         s = replace(
             s,
             db_path=Path(store.get("db_path", s.db_path)),
@@ -244,6 +266,10 @@ def load_settings(path: str | os.PathLike | None = None, env: dict[str, str] | N
             rubric_path=Path(sov.get("rubric", s.rubric_path)),
             indicators_path=Path(rep.get("indicators", s.indicators_path)),
             site=str(site.get("name", s.site)),
+            site_commissioned=_date(site.get("commissioned", s.site_commissioned), "[site] commissioned"),
+            rule_set=str(site.get("rule_set", s.rule_set)),
+            link_saturation_pct=float(net.get("saturation_pct", s.link_saturation_pct)),
+            external_link_kinds=_kinds(net.get("external_kinds", s.external_link_kinds)),
         )
         sources.append(str(cfg_path))
     overrides = {
@@ -265,6 +291,10 @@ def load_settings(path: str | os.PathLike | None = None, env: dict[str, str] | N
             s.prometheus, every_s=parse_duration(v, "AIFD_PROMETHEUS_EVERY"))),
         "AIFD_RUBRIC": lambda v: replace(s, rubric_path=Path(v)),
         "AIFD_SITE": lambda v: replace(s, site=v),
+        "AIFD_SITE_COMMISSIONED": lambda v: replace(s, site_commissioned=_date(v, "AIFD_SITE_COMMISSIONED")),
+        "AIFD_RULE_SET": lambda v: replace(s, rule_set=v.strip()),
+        "AIFD_LINK_SATURATION_PCT": lambda v: replace(s, link_saturation_pct=float(v)),
+        "AIFD_EXTERNAL_LINK_KINDS": lambda v: replace(s, external_link_kinds=_kinds(v)),
     }
     for key, apply in overrides.items():
         if env.get(key):
@@ -275,4 +305,6 @@ def load_settings(path: str | os.PathLike | None = None, env: dict[str, str] | N
         raise ValueError(
             f"target precision {s.target.precision!r} is not one of {', '.join(PRECISIONS)}"
         )
+    if not 0 < s.link_saturation_pct <= 100:
+        raise ValueError(f"link saturation {s.link_saturation_pct:g} % is not within 0..100 %")
     return replace(s, source=" + ".join(sources))

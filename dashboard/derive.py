@@ -6,9 +6,10 @@ could have joined or split. Raw samples stay the truth; the derived rows are sum
 them, computed by the same macros (queries/definitions/) that compute the partial hours at the ends
 of a figure's range, so a figure gives the same numbers from either.
 
-Two rules are baked in: the idle threshold of the runs and the hot temperature of the health counts
-(table ``derived_config``). ``configure`` (called by entry points with the settings) rebuilds when
-they change, and ``ensure`` rebuilds a database whose derived tables were never built.
+Three rules are baked in: the idle threshold of the runs, the hot temperature of the health counts
+and the links' saturation threshold (table ``derived_config``). ``ensure`` (called by entry points
+with the settings) rebuilds what depends on a rule that changed, and a database whose derived tables
+were never built.
 """
 from __future__ import annotations
 
@@ -100,7 +101,7 @@ def rebuild(con: duckdb.DuckDBPyConnection, progress: Progress | None = None) ->
     try:
         _rebuild_gpus(con, progress)
         after_inventory_change(con, "links")
-        con.execute("INSERT OR REPLACE INTO derived_config VALUES ('built', 1)")
+        con.execute("INSERT OR REPLACE INTO derived_config VALUES ('built', 1), ('links_built', 1)")
         con.commit()
     except Exception:
         con.rollback()
@@ -123,19 +124,43 @@ def _rebuild_gpus(con: duckdb.DuckDBPyConnection, progress: Progress | None = No
         day += timedelta(days=1)
 
 
+def rebuild_links(con: duckdb.DuckDBPyConnection, saturation_pct: float | None = None) -> None:
+    """Rebuild the link rollups (with a new saturation threshold, when given) in one transaction."""
+    con.begin()
+    try:
+        if saturation_pct is not None:
+            con.execute("INSERT OR REPLACE INTO derived_config VALUES ('link_saturation_pct', ?)", [saturation_pct])
+        after_inventory_change(con, "links")
+        con.execute("INSERT OR REPLACE INTO derived_config VALUES ('links_built', 1)")
+        con.commit()
+    except Exception:
+        con.rollback()
+        raise
+
+
 def ensure(con: duckdb.DuckDBPyConnection, idle_threshold: float, hot_temp_c: float,
-           progress: Progress | None = None) -> bool:
+           progress: Progress | None = None, link_saturation_pct: float | None = None) -> bool:
     """Derived tables built, with these rules; rebuilds when they were not. Returns whether it did."""
     cfg = config(con)
+    links_stale = cfg.get("links_built") == 0 or (
+        link_saturation_pct is not None and cfg.get("link_saturation_pct") != link_saturation_pct)
     stale = (cfg.get("built") != 1 or cfg.get("idle_threshold") != idle_threshold
              or cfg.get("hot_temp_c") != hot_temp_c)
     has_samples = con.execute("SELECT count(*) > 0 FROM (SELECT 1 FROM gpu_samples LIMIT 1)").fetchall()[0][0]
     if not stale:
-        return False
+        if links_stale:
+            if progress:
+                progress("derived tables: links")
+            rebuild_links(con, link_saturation_pct)
+        return links_stale
     con.execute("INSERT OR REPLACE INTO derived_config VALUES ('idle_threshold', ?), ('hot_temp_c', ?)",
                 [idle_threshold, hot_temp_c])
+    if link_saturation_pct is not None:
+        con.execute("INSERT OR REPLACE INTO derived_config VALUES ('link_saturation_pct', ?)", [link_saturation_pct])
     if has_samples or cfg.get("built") == 1:
         rebuild(con, progress)
     else:
         con.execute("INSERT OR REPLACE INTO derived_config VALUES ('built', 1)")
+        if links_stale:
+            rebuild_links(con)
     return True

@@ -28,6 +28,10 @@ def settings_params(s: Settings) -> dict[str, Any]:
         "hot_temp_c": s.hot_temp_c,
         "rubric": str(s.rubric_path.resolve()),
         "indicators": str(s.indicators_path.resolve()),
+        "commissioned": s.site_commissioned,
+        "rule_set": s.rule_set,
+        "saturation_pct": s.link_saturation_pct,
+        "external_kinds": ",".join(s.external_link_kinds),
     }
 
 

@@ -13,6 +13,8 @@ Files written (see ``generate``):
   gpu_samples-YYYY-MM-DD.parquet                  per GPU and sample (rows sorted by GPU, then ts)
   link_samples-YYYY-MM-DD.parquet                 per link and sample (rx/tx byte counters)
   meter_samples-YYYY-MM-DD.parquet                per meter and sample (kW, kWh counter)
+  grid_carbon.csv                                 grid carbon intensity, hourly (gCO2/kWh)
+  water_samples.csv                               water registers every 15 minutes (m³ counters)
   dcgm_scrape.prom                                one dcgm-exporter scrape of one node, last sample
   vendors.csv, components.csv                     the vendor-dependency stack of the shipped sample,
                                                   scaled to this fleet (see ``write_stack``)
@@ -583,7 +585,41 @@ def _meter_day(fleet: Fleet, sched: Schedules, t: np.ndarray, load: np.ndarray,
         pa.array(np.repeat([m[0] for m in METERS], S)),
         pa.array(power.astype(np.float32).ravel()),
         pa.array(np.round(energy, 3).ravel()),
-    ], schema=METER_SCHEMA)
+    ], schema=METER_SCHEMA), power[1], t_out
+
+
+# --------------------------------------------------------------------------------------------
+# grid carbon intensity and water (own random streams: the files above do not change with them)
+# --------------------------------------------------------------------------------------------
+WATER_METERS = [  # name, freshwater (counts in WUE), register at period start (m³)
+    ("water-mains", True, 18_250.0),
+    ("water-rain", False, 1_120.0),
+]
+WATER_STEP_S = 900  # smart water meters: a reading every 15 minutes
+
+
+def _grid_carbon(sched: Schedules, t0: int, t_end: int, rng: np.random.Generator) -> list[tuple]:
+    """Hourly gCO2/kWh of the German grid: lower when wind blows and at midday sun, about 250-550 in
+    November (the shape only: the sample is synthetic)."""
+    hours = np.arange((t0 // 3600) * 3600, t_end, 3600, dtype=np.int64)
+    wind = _sigmoid(_interp_hourly(sched.wind, sched.h0, hours.astype(np.float64)) - 0.1)
+    sun = np.clip(_sun_sin_elevation(hours.astype(np.float64)), 0.0, None)
+    g = 560.0 - 330.0 * wind - 120.0 * sun + rng.normal(0.0, 12.0, hours.size)
+    return [(_iso(int(h)), round(float(v), 1)) for h, v in zip(hours, np.clip(g, 80.0, 900.0))]
+
+
+def _water_day(t: np.ndarray, it_kw: np.ndarray, t_out: np.ndarray, carry: np.ndarray,
+               rng: np.random.Generator) -> list[tuple]:
+    """Water registers (m³) at every 15-minute sample: mains water for the adiabatic coolers grows
+    with IT load and outside temperature; harvested rainwater is a small steady share."""
+    dt = np.diff(np.concatenate([[t[0] - (t[1] - t[0] if t.size > 1 else 300)], t]))
+    fresh_l = it_kw * dt / 3600 * (0.12 + 0.012 * np.clip(t_out, 0, 40)) * rng.uniform(0.9, 1.1, t.size)
+    rain_l = it_kw * dt / 3600 * 0.02 * rng.uniform(0.8, 1.2, t.size)
+    reg = carry[:, None] + np.cumsum(np.stack([fresh_l, rain_l]) / 1000.0, axis=1)
+    carry[:] = reg[:, -1]
+    keep = (t.astype(np.int64) % WATER_STEP_S) == 0
+    return [(_iso(int(ts)), m[0], round(float(reg[i, k]), 3), "true" if m[1] else "false")
+            for k, ts in enumerate(t) if keep[k] for i, m in enumerate(WATER_METERS)]
 
 
 # --------------------------------------------------------------------------------------------
@@ -725,6 +761,8 @@ def generate(out_dir: str | Path, gpus: int = 10_000, days: float = 7, interval_
 
     root = np.random.SeedSequence(seed)
     ss_inv, ss_sched, ss_env, ss_days = root.spawn(4)
+    ss_extra = root.spawn(1)[0]  # grid carbon and water: a fifth stream, so the others stay as they were
+    rng_extra = np.random.Generator(np.random.PCG64(ss_extra))
     fleet = Fleet(gpus, np.random.Generator(np.random.PCG64(ss_inv)))
     sched = Schedules(fleet, t0, t_end, interval_s,
                       np.random.Generator(np.random.PCG64(ss_sched)),
@@ -766,6 +804,10 @@ def generate(out_dir: str | Path, gpus: int = 10_000, days: float = 7, interval_
                           & ~fleet.node_noprof)
     scrape_node = int(cand[0]) if cand.size else 0
     scrape_vals = None
+
+    water_carry = np.array([m[2] for m in WATER_METERS])
+    water_rows: list[tuple] = []
+    carbon_rows = _grid_carbon(sched, t0, t_end, rng_extra)
 
     steps_all = np.arange(n_steps, dtype=np.int64)
     t_all = t0 + steps_all * interval_s
@@ -814,13 +856,24 @@ def generate(out_dir: str | Path, gpus: int = 10_000, days: float = 7, interval_
         rows["link_samples"] += lt.num_rows
 
         p = out / f"meter_samples-{date}.parquet"
-        mt = _meter_day(fleet, sched, t, load, local_h, gpu_w, nominal_kw, meter_carry, rng)
+        mt, it_kw, t_out = _meter_day(fleet, sched, t, load, local_h, gpu_w, nominal_kw, meter_carry, rng)
+        water_rows += _water_day(t, it_kw, t_out, water_carry, rng_extra)
         pq.write_table(mt, p, **PARQUET_OPTS, column_encoding={"ts": "DELTA_BINARY_PACKED"},
                        use_dictionary=["meter_id", "power_kw"])
         written[p.name] = p
         rows["meter_samples"] += mt.num_rows
         say(f"day {date}: {G * t.size:,} GPU rows, {lt.num_rows:,} link rows, "
             f"{mt.num_rows:,} meter rows in {time.perf_counter() - tic:.1f} s")
+
+    # ---- grid carbon intensity (hourly) and water registers (15 min)
+    p = out / "grid_carbon.csv"
+    _write_csv(p, ["ts", "g_co2_per_kwh"], carbon_rows)
+    written[p.name] = p
+    rows["grid_carbon_samples"] = len(carbon_rows)
+    p = out / "water_samples.csv"
+    _write_csv(p, ["ts", "meter", "water_m3", "freshwater"], water_rows)
+    written[p.name] = p
+    rows["water_samples"] = len(water_rows)
 
     # ---- dcgm-exporter scrape of one node at the last timestamp
     v = dict(scrape_vals)

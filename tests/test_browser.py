@@ -15,7 +15,8 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 PAGES = {"": "AI factory at a glance", "sovereignty": "Sovereignty", "context": "The site among its peers",
-         "performance": "Performance", "operations": "Operations", "data": "Data", "audit": "Audit"}
+         "performance": "Performance", "operations": "Operations", "data": "Data", "audit": "Audit",
+         "energy": "Energy", "network": "Network"}
 
 pytestmark = pytest.mark.browser
 
@@ -101,7 +102,7 @@ def test_page_loads_without_errors_and_names_its_queries(browser, server, path):
         assert "Executives" in nav and "Auditors" in nav, nav
         assert page.get_by_text("query ", exact=False).count() > 0
         # charts are drawn (Vega embeds a canvas or svg)
-        if path in ("", "operations", "performance", "context"):
+        if path in ("", "operations", "performance", "context", "energy", "network"):
             page.wait_for_selector(".vega-embed", timeout=30_000)
     finally:
         page.close()
@@ -166,6 +167,22 @@ def test_context_switches_precision_and_keeps_it_in_the_url(browser, server):
         page.close()
 
 
+def test_switching_the_rule_set_changes_the_verdicts(browser, server):
+    page, errors = open_page(browser, f"{server}/energy", height=3000)
+    try:
+        page.get_by_text("1 pass · 1 at risk · 1 fail").wait_for(timeout=30_000)  # Upcoming, law in force
+        assert page.get_by_text("Rule set: EnEfG as in force", exact=False).count() > 0
+        page.locator('[data-testid="stSidebar"] [data-testid="stSelectbox"]').first.click()
+        page.get_by_role("option", name="EnEfG amendment bill 2026 (pending, as if passed)").click()
+        _settle(page)
+        page.get_by_text("2 pass · 1 fail").wait_for(timeout=30_000)
+        assert page.get_by_text("Rule set: EnEfG amendment bill 2026", exact=False).count() > 0
+        assert page.get_by_text("rule_set=enefg_amendment_2026_bill", exact=False).count() > 0
+        assert page.locator('[data-testid="stException"]').count() == 0 and not errors
+    finally:
+        page.close()
+
+
 def test_audit_page_builds_a_report_and_the_zip_downloads(browser, server, sample_db, tmp_path):
     """Sections and formats ticked in the page, progress shown, the zip downloaded through Chromium's
     own download, then unzipped and verified against the same data."""
@@ -208,3 +225,17 @@ def test_audit_page_builds_a_report_and_the_zip_downloads(browser, server, sampl
         con.close()
     assert result.ok, result.problems
     assert result.figures >= 8 and result.files == len(names) - 1
+
+
+def test_network_drills_down_from_the_site_to_a_link(browser, server):
+    page, errors = open_page(browser, f"{server}/network", height=3000)
+    try:
+        page.get_by_text("link=None", exact=False).first.wait_for(timeout=30_000)
+        page.locator('[data-testid="stMain"] [data-testid="stSelectbox"]').last.click()
+        page.get_by_role("option", name="uplink-fra-1").click()
+        _settle(page)
+        page.get_by_text("link=uplink-fra-1", exact=False).first.wait_for(timeout=30_000)
+        assert page.get_by_text("uplink-fra-1: mean (solid) and peak (dotted)", exact=False).count() > 0
+        assert page.locator('[data-testid="stException"]').count() == 0 and not errors
+    finally:
+        page.close()

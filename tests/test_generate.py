@@ -64,7 +64,8 @@ def test_files_written(out):
     d, files = out
     expected = {"gpus.csv", "links.csv", "meters.csv", "gpu_samples-2026-11-16.parquet",
                 "link_samples-2026-11-16.parquet", "meter_samples-2026-11-16.parquet",
-                "dcgm_scrape.prom", "vendors.csv", "components.csv", "manifest.json"}
+                "dcgm_scrape.prom", "vendors.csv", "components.csv", "grid_carbon.csv", "water_samples.csv",
+                "manifest.json"}
     assert set(files) == expected
     for name, p in files.items():
         assert p == d / name and p.is_file()
@@ -247,6 +248,20 @@ def test_meters(out):
     g = _read(out[0], "gpu_samples").groupby("ts").power_w.sum() / 1000
     ratio = p["it"] / g
     assert ratio.between(1.22, 1.38).all()
+
+
+def test_grid_carbon_and_water(out, manifest):
+    d, _ = out
+    carbon = pd.read_csv(d / "grid_carbon.csv", parse_dates=["ts"])
+    assert len(carbon) == 6 == manifest["rows"]["grid_carbon_samples"]  # hourly over 6 h
+    assert carbon["ts"].diff().dropna().eq(pd.Timedelta(hours=1)).all()
+    assert carbon["g_co2_per_kwh"].between(80, 900).all()
+    water = pd.read_csv(d / "water_samples.csv", parse_dates=["ts"])
+    assert set(water["meter"]) == {"water-mains", "water-rain"}
+    assert len(water) == 2 * 24 == manifest["rows"]["water_samples"]  # every 15 minutes
+    for _, m in water.groupby("meter"):
+        assert m["water_m3"].is_monotonic_increasing  # registers
+    assert water.set_index("meter")["freshwater"].to_dict() == {"water-mains": True, "water-rain": False}
 
 
 def test_pv_only_in_daylight(tmp_path):

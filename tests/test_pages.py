@@ -86,3 +86,55 @@ def test_overview_on_a_store_without_telemetry_says_so(db_path, monkeypatch):
     at = render(PAGES / "overview.py", db_path, monkeypatch)
     assert "No GPU telemetry in this range" in at.info[0].value
     assert not any("nan" in (m.value + (m.delta or "")) for m in at.metric)
+
+
+def _verdicts(at: AppTest) -> dict[str, str]:
+    law = at.dataframe[0].value
+    return dict(zip(law["requirement"], law["verdict"]))
+
+
+def test_energy_page_judges_against_the_chosen_rule_set(sample_db, monkeypatch):
+    at = render(PAGES / "energy.py", sample_db, monkeypatch)
+    assert "EnEfG as in force (since 18 Nov 2023)" in "\n".join(m.value for m in at.markdown)
+    law = _verdicts(at)
+    # the sample: PUE 1.246 and REF 48.6 % in November 2026, an existing site (opened 4 Feb 2026)
+    assert law["REF ≥ 50 %"] == "fail" and law["PUE ≤ 1.5"] == "pass" and law["PUE ≤ 1.3"] == "at risk"
+    upcoming = next(m for m in at.metric if m.label == "Upcoming")
+    assert upcoming.delta == "1 pass · 1 at risk · 1 fail"
+    at.selectbox(key="energy_rule_set").set_value("enefg_amendment_2026_bill").run()
+    assert not at.exception
+    bill = _verdicts(at)
+    assert bill["PUE ≤ 1.4"] == "pass" and "PUE ≤ 1.3" not in bill and bill["PUE ≤ 1.6"] == "pass"
+    assert next(m for m in at.metric if m.label == "Upcoming").delta == "2 pass · 1 fail"
+    assert "EnEfG amendment bill 2026 (pending, as if passed)" in "\n".join(m.value for m in at.markdown)
+    labels = {m.label: m.value for m in at.metric}
+    assert labels["PUE label (EU 2026)"] == "B" and labels["WUE label (EU 2026)"] == "C"
+
+
+def test_energy_page_periods(sample_db, monkeypatch):
+    at = render(PAGES / "energy.py", sample_db, monkeypatch)
+    days = next(d.value for d in at.dataframe if "facility_kwh" in d.value.columns and "meter_source" in d.value.columns)
+    assert len(days) == 2 and set(days["meter_source"]) == {"counters"}
+    at.radio(key="energy_period").set_value("Year to date").run()
+    assert "from 2026-01-01 (year to date)" in captions(at)
+
+
+def test_network_page_drills_down_to_a_link(sample_db, monkeypatch):
+    at = render(PAGES / "network.py", sample_db, monkeypatch)
+    ranked = next(d.value for d in at.dataframe if "p95_util_pct" in d.value.columns)
+    assert (ranked.iloc[0]["link"], ranked.iloc[0]["direction"]) == ("uplink-fra-1", "in")  # the saturated uplink
+    assert "link=None" in captions(at)
+    at.selectbox(key="net_link").set_value("uplink-muc-1").run()
+    assert not at.exception and "link=uplink-muc-1" in captions(at)
+
+
+def test_energy_and_network_pages_on_an_empty_store_say_what_is_missing(db_path, monkeypatch):
+    from dashboard.store import connect
+
+    connect(db_path).close()  # tables, but no data and no reference rules
+    at = render(PAGES / "energy.py", db_path, monkeypatch)
+    assert "rule set enefg_2023 has no rules in law_rules" in at.error[0].value
+    assert "No meter readings in this range" in at.info[0].value
+    assert not any("nan" in (m.value + (m.delta or "")) for m in at.metric)
+    at = render(PAGES / "network.py", db_path, monkeypatch)
+    assert any("No links in the store" in i.value for i in at.info)

@@ -18,7 +18,7 @@ LAW_COLUMNS = [
     "rule_set", "rule_id", "kpi", "comparator", "threshold", "threshold_lower", "unit", "applies_to",
     "size_threshold_kw", "size_basis", "commissioning_from", "commissioning_until", "effective_from",
     "effective_until", "deadline", "legal_reference", "description", "source", "source_date", "status",
-    "confidence", "checked_via", "note",
+    "confidence", "checked_via", "note", "replaces",
 ]
 INDICATOR_COLUMNS = [
     "indicator_id", "legal_reference", "name", "definition", "symbol", "unit", "period", "figure",
@@ -164,6 +164,12 @@ def validate_law_rules(path: Path) -> list[str]:
                 p.add(r, b, f"ends before {a}")
         if not g("legal_reference") or not g("description"):
             p.add(r, "legal_reference", "legal_reference and description are required")
+    # a rule of an amending set replaces rules of another set (the ones it amends), never its own
+    sets = {r["rule_id"]: r["rule_set"] for r in rows}
+    for r in rows:
+        for rid in r["replaces"].split():
+            if sets.get(rid, r["rule_set"]) == r["rule_set"]:
+                p.add(r, "replaces", f"{rid!r} is no rule of another rule set")
     return p
 
 
@@ -284,6 +290,7 @@ def test_enefg_rules_carry_the_thresholds_of_the_law():
         "bill_pue_existing_2030": ("<=", "1.4", "", "2026-06-30", "2030-07-01"),
         "bill_pue_new": ("<=", "1.3", "2026-07-01", "", "2026-07-01"),
         "eed_scope_500kw": (">=", "500", "", "", "2024-06-06"),
+        "bill_renewable_50": (">=", "50", "", "", "2024-01-01"),
     }
     for rid, (cmp, thr, cfrom, cuntil, efrom) in expect.items():
         r = law[rid]
@@ -293,6 +300,13 @@ def test_enefg_rules_carry_the_thresholds_of_the_law():
     assert law["enefg_ems_certified_1mw"]["size_threshold_kw"] == "1000"
     assert law["enefg_fine_100k"]["threshold"] == "100000"
     assert {r["status"] for r in law.values() if r["rule_set"] == "enefg_amendment_2026_bill"} == {"pending bill"}
+    # the bill as if passed: its rules take the place of the ones they amend, the others stay
+    assert {rid: r["replaces"] for rid, r in law.items() if r["replaces"]} == {
+        "bill_pue_existing_2027": "enefg_pue_existing_2027", "bill_pue_existing_2030": "enefg_pue_existing_2030",
+        "bill_pue_new": "enefg_pue_new", "bill_renewable_100": "enefg_renewable_2027",
+        "bill_renewable_50": "enefg_renewable_2024"}
+    assert law["bill_renewable_50"]["effective_until"] == "2029-12-31"
+    assert law["bill_renewable_50"]["confidence"] == "inferred"
 
 
 def test_label_bands_are_contiguous_and_unknown_bounds_stay_empty():
@@ -351,6 +365,8 @@ BROKEN = [
     ("law_rules.csv", "enefg_ems_setup", "threshold", "5", "takes no threshold"),
     ("law_rules.csv", "enefg_erf_new_2026", "commissioning_until", "2025-06-30", "ends before commissioning_from"),
     ("law_rules.csv", "label_pue_b", "threshold_lower", "1.3", "lower bound not below"),
+    ("law_rules.csv", "bill_pue_new", "replaces", "enefg_pue_nwe", "is no rule of another rule set"),
+    ("law_rules.csv", "bill_pue_new", "replaces", "bill_pue_existing_2027", "is no rule of another rule set"),
     ("eed_indicators.csv", "eu_energy_it", "figure", "energy_headline.it_mwh", "returns no column 'it_mwh'"),
     ("eed_indicators.csv", "eu_energy_it", "figure", "no_such_query.it_kwh", "no query"),
     ("eed_indicators.csv", "eu_energy_it", "source_date", "2024-13-14", "source_date: not a date"),

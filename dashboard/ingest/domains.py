@@ -235,6 +235,81 @@ PEERS = Domain(
     unit_suffixes=False,
 )
 
+# --- energy against the law: grid carbon, water, law rules, Green500 (docs/energy.md)
+
+GRID_CARBON_SAMPLES = Domain(
+    "grid_carbon_samples",
+    "Carbon intensity of the grid electricity, gCO2(eq)/kWh, one value per hour (or finer)",
+    (
+        Column("ts", "TIMESTAMP", "UTC, start of the hour the value holds for"),
+        Column("g_co2_per_kwh", "DOUBLE", "gCO2(eq) per kWh, location-based (direct emissions)"),
+    ),
+    required=frozenset({"ts", "g_co2_per_kwh"}),
+    aliases={
+        "timestamp": ("ts", 1.0), "time": ("ts", 1.0), "datetime": ("ts", 1.0), "datetime_utc": ("ts", 1.0),
+        "carbon_intensity": ("g_co2_per_kwh", 1.0), "co2_intensity": ("g_co2_per_kwh", 1.0),
+        "gco2_per_kwh": ("g_co2_per_kwh", 1.0), "g_co2eq_per_kwh": ("g_co2_per_kwh", 1.0),
+        "kg_co2_per_kwh": ("g_co2_per_kwh", 1e3),
+        # Electricity Maps data portal CSV: "Carbon Intensity gCO₂eq/kWh (direct)" (the life-cycle
+        # column is left out: its header is reported as ignored)
+        "carbon_intensity_gco_eq_kwh_direct": ("g_co2_per_kwh", 1.0),
+    },
+)
+
+WATER_SAMPLES = Domain(
+    "water_samples",
+    "Water meter registers (cumulative m³), freshwater or not, one row per meter and timestamp",
+    (
+        Column("ts", "TIMESTAMP"),
+        Column("meter", "VARCHAR", "water meter name"),
+        Column("water_m3", "DOUBLE", "m³, counter (the meter's register)"),
+        Column("freshwater", "BOOLEAN", "true (default): potable or other freshwater input, counted in WUE"),
+    ),
+    required=frozenset({"ts", "meter", "water_m3"}),
+    aliases={
+        "timestamp": ("ts", 1.0), "water_meter": ("meter", 1.0), "meter_id": ("meter", 1.0),
+        "meter_name": ("meter", 1.0), "fresh": ("freshwater", 1.0),
+        **_unit_aliases("water", "water_m3", {"m3": 1.0, "l": 1e-3}),
+        **_unit_aliases("volume", "water_m3", {"m3": 1.0, "l": 1e-3}),
+    },
+)
+
+LAW_RULES = Domain(
+    "law_rules",
+    "The law as dated rule sets: thresholds and duties with legal reference, dates and source",
+    (
+        Column("rule_set", "VARCHAR"), Column("rule_id", "VARCHAR"), Column("kpi", "VARCHAR"),
+        Column("comparator", "VARCHAR", "<=, >=, <, > (with a threshold), duty or info"),
+        Column("threshold", "DOUBLE"), Column("threshold_lower", "DOUBLE"), Column("unit", "VARCHAR"),
+        Column("applies_to", "VARCHAR"), Column("size_threshold_kw", "DOUBLE"), Column("size_basis", "VARCHAR"),
+        Column("commissioning_from", "DATE"), Column("commissioning_until", "DATE"),
+        Column("effective_from", "DATE"), Column("effective_until", "DATE"), Column("deadline", "VARCHAR"),
+        Column("legal_reference", "VARCHAR"), Column("description", "VARCHAR"), Column("source", "VARCHAR"),
+        Column("source_date", "DATE"), Column("status", "VARCHAR"), Column("confidence", "VARCHAR"),
+        Column("checked_via", "VARCHAR"), Column("note", "VARCHAR"),
+        Column("replaces", "VARCHAR", "rule_ids of another rule set this rule takes the place of"),
+    ),
+    required=frozenset({"rule_set", "rule_id", "kpi", "comparator", "legal_reference", "source"}),
+    timeseries=False,
+)
+
+GREEN500 = Domain(
+    "green500",
+    "Green500 lists: energy efficiency of the top systems (HPL, FP64), with the source",
+    (
+        Column("rank", "INTEGER"), Column("top500_rank", "INTEGER"), Column("system", "VARCHAR"),
+        Column("site", "VARCHAR"), Column("country", "VARCHAR"), Column("cpu_gpu", "VARCHAR"),
+        Column("accelerator", "VARCHAR"), Column("cores", "BIGINT"), Column("rmax_pflops", "DOUBLE"),
+        Column("power_kw", "DOUBLE"), Column("gflops_per_watt", "DOUBLE"), Column("precision", "VARCHAR"),
+        Column("basis", "VARCHAR"), Column("list", "VARCHAR"), Column("list_date", "DATE"),
+        Column("source", "VARCHAR"), Column("source_date", "DATE"), Column("confidence", "VARCHAR"),
+        Column("note", "VARCHAR"),
+    ),
+    required=frozenset({"rank", "system", "gflops_per_watt", "list_date", "source"}),
+    timeseries=False,
+)
+
+
 # --- sovereignty records (read from CSV, YAML and CycloneDX by dashboard/ingest/vendors.py, sbom.py)
 
 # The vendor registry (dashboard/ingest/vendor_registry.py, docs/vendor_registry.md): listed before
@@ -335,8 +410,9 @@ COMPONENTS = Domain(
 # Every record kind. Order matters: the first domain whose required columns a header has wins, so
 # telemetry (which also carries inventory labels) is tried before inventory, and a folder load
 # reads files in this order within inventory and within telemetry (vendors before components).
-DOMAINS: tuple[Domain, ...] = (GPU_SAMPLES, LINK_SAMPLES, METER_SAMPLES, GPU_MODELS, XID_CODES, PEERS, GPUS,
-                               LINKS, METERS, VENDOR_REGISTRY, VENDORS, COMPONENTS)
+DOMAINS: tuple[Domain, ...] = (GPU_SAMPLES, LINK_SAMPLES, METER_SAMPLES, GRID_CARBON_SAMPLES, WATER_SAMPLES,
+                               GPU_MODELS, XID_CODES, LAW_RULES, GREEN500, PEERS, GPUS, LINKS, METERS,
+                               VENDOR_REGISTRY, VENDORS, COMPONENTS)
 
 
 def by_name(name: str) -> Domain:

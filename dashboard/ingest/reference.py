@@ -1,4 +1,4 @@
-"""The shipped reference data (GPU catalog, XID codes, peer figures, vendor registry), loaded into a new store through the ingest log.
+"""The shipped reference data (GPU catalog, XID codes, peer figures, law rules, Green500, vendor registry), loaded into a new store through the ingest log.
 
 Entry points that write (``aifd ingest``/``demo``, the benchmark, test fixtures) call
 ``ensure_reference``; the store itself never loads data. A user revises a table by ingesting a CSV
@@ -13,7 +13,8 @@ from .loader import load_path
 from .vendor_registry import ensure_vendor_registry
 
 REFERENCE_DIR = QUERIES_DIR / "reference"
-REFERENCE_TABLES = {"gpu_models": "gpu_models.csv", "xid_codes": "xid_codes.csv", "peers": "peers.csv"}
+REFERENCE_TABLES = {"gpu_models": "gpu_models.csv", "xid_codes": "xid_codes.csv", "peers": "peers.csv",
+                    "law_rules": "law_rules.csv", "green500": "green500.csv"}
 
 
 def ensure_reference(con: duckdb.DuckDBPyConnection) -> None:

@@ -107,8 +107,10 @@ def _cast(col: str, type_: str, factor: float, source_type: str) -> str:
     if type_ == "VARCHAR":
         return f"nullif(trim(CAST({c} AS VARCHAR)), '')"
     if type_ in ("INTEGER", "HUGEINT") and source_type == "VARCHAR":
-        # accept "3" and "3.0" but not "3.5"
-        return (f"CASE WHEN TRY_CAST({c} AS DOUBLE) = round(TRY_CAST({c} AS DOUBLE)) "
+        # accept "3" and "3.0" but not "3.5"; digits alone are cast exactly (a 64-bit counter near
+        # 2^64 would lose its last digits through DOUBLE)
+        return (f"CASE WHEN regexp_full_match(trim({c}), '[+-]?[0-9]+') THEN TRY_CAST(trim({c}) AS {type_}) "
+                f"WHEN TRY_CAST({c} AS DOUBLE) = round(TRY_CAST({c} AS DOUBLE)) "
                 f"THEN TRY_CAST(TRY_CAST({c} AS DOUBLE) AS {type_}) END")
     return f"TRY_CAST({c} AS {type_})"
 

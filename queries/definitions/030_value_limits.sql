@@ -57,7 +57,8 @@ CREATE OR REPLACE TEMP MACRO link_value_problem(field, v) AS
         WHEN v IS NULL THEN NULL
         WHEN NOT isfinite(CAST(v AS DOUBLE)) THEN field || ' ' || value_label(v) || ' is not a number'
         WHEN field IN ('rx_bytes', 'tx_bytes') AND v < 0 THEN 'negative byte counter'
-        WHEN field IN ('rx_bytes', 'tx_bytes') AND v > 9223372036854775807 THEN 'byte counter above 2^63-1'
+        WHEN field IN ('rx_bytes', 'tx_bytes') AND v > 18446744073709551615
+            THEN 'byte counter above 2^64-1 (not a 64-bit interface counter)'
         WHEN field = 'capacity_gbps' AND v <= 0 THEN 'capacity ' || v || ' Gbit/s is not positive'
         WHEN field = 'capacity_gbps' AND v > 1000000
             THEN 'capacity ' || v || ' Gbit/s is implausible (Mbit/s given?)'

@@ -4,7 +4,7 @@
 -- param: ts_min TIMESTAMP: earliest accepted timestamp
 -- param: ts_max TIMESTAMP: latest accepted timestamp
 INSERT INTO link_samples
-SELECT c.ts, l.link_id, CAST(c.rx_bytes AS BIGINT), CAST(c.tx_bytes AS BIGINT), $load_id
+SELECT c.ts, l.link_id, c.rx_bytes, c.tx_bytes, $load_id
 FROM checked c
 JOIN links l ON l.link_name = c.link_id
 ANTI JOIN (SELECT ts, link_id FROM link_samples WHERE ts BETWEEN $ts_min AND $ts_max) e

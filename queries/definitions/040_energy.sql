@@ -1,0 +1,247 @@
+-- Definitions: energy, carbon and water per hour, from meters, GPUs, the grid's carbon intensity and
+-- water registers; applied as TEMP on every connection (dashboard/store.py). docs/energy.md explains
+-- the rules; the energy_*.sql figures call these.
+--
+-- Every interval is counted at its end time (as the energy counters are), so that the energy of
+-- adjacent ranges adds up; an interval needs a sample at both ends no more than an hour apart (a
+-- longer gap is a gap: no energy, never an invented one).
+
+-- meter_intervals(t0, t1) → TABLE
+-- One row per meter interval ending in [t0, t1): meter_id, kind (facility, it, cooling, renewable,
+-- reuse), ts (UTC, the interval's end), dt (s), kwh (kWh: the energy counter's increase where both
+-- samples carry it, a counter that went down restarting from 0 (its new value); else the power
+-- samples integrated by the trapezoid rule, (p0 + p1) / 2 × dt; NULL when neither), source
+-- ('counter' or 'power'), reset (1 when the counter went down).
+CREATE OR REPLACE TEMP MACRO meter_intervals(t0, t1) AS TABLE
+    SELECT meter_id, kind, ts, dt, coalesce(counter_kwh, power_kwh) AS kwh,
+           CASE WHEN counter_kwh IS NOT NULL THEN 'counter' WHEN power_kwh IS NOT NULL THEN 'power' END AS source,
+           reset
+    FROM (
+        SELECT s.meter_id, m.kind, s.ts, epoch(s.ts) - epoch(s.prev_ts) AS dt,
+               CASE WHEN s.energy_kwh IS NULL OR s.prev_e IS NULL THEN NULL
+                    WHEN s.energy_kwh >= s.prev_e THEN s.energy_kwh - s.prev_e ELSE s.energy_kwh END AS counter_kwh,
+               (s.power_kw + s.prev_p) / 2 * (epoch(s.ts) - epoch(s.prev_ts)) / 3600 AS power_kwh,
+               coalesce(s.energy_kwh < s.prev_e, false)::INTEGER AS reset
+        FROM (SELECT meter_id, ts, power_kw, energy_kwh,
+                     lag(ts) OVER w AS prev_ts, lag(energy_kwh) OVER w AS prev_e, lag(power_kw) OVER w AS prev_p
+              FROM meter_samples
+              WHERE ts >= t0 - INTERVAL 1 HOUR AND ts < t1 AND t0 < t1
+              WINDOW w AS (PARTITION BY meter_id ORDER BY ts)) s
+        JOIN meters m USING (meter_id)
+        WHERE s.ts >= t0 AND s.prev_ts IS NOT NULL AND s.ts > s.prev_ts AND s.ts - s.prev_ts <= INTERVAL 1 HOUR);
+
+-- gpu_energy_hours(t0, t1) → TABLE
+-- Per GPU and hour of [t0, t1) (from gpu_hours: the hourly rollups, partial hours from the samples):
+-- bucket (UTC hour), gpu_id, counter_j (J: DCGM_FI_DEV_TOTAL_ENERGY_CONSUMPTION increases, resets
+-- handled, when the GPU's counter gave an interval in that hour), power_j (J: otherwise its
+-- DCGM_FI_DEV_POWER_USAGE samples × its sampling step (gpu_steps), each sample standing for the step
+-- that ends at it; NULL when the step is unknown), resets.
+CREATE OR REPLACE TEMP MACRO gpu_energy_hours(t0, t1) AS TABLE
+    SELECT h.bucket, h.gpu_id,
+           CASE WHEN h.energy_n > 0 THEN h.energy_j END AS counter_j,
+           CASE WHEN coalesce(h.energy_n, 0) = 0 AND h.power_n > 0 THEN h.power_sum * st.step_s END AS power_j,
+           h.energy_resets AS resets
+    FROM gpu_hours(t0, t1) h LEFT JOIN gpu_steps st USING (gpu_id);
+
+-- grid_carbon_hours(t0, t1) → TABLE
+-- Per hour of [t0, t1) with a grid carbon-intensity sample: hour (UTC), g_co2_per_kwh (gCO2/kWh, the
+-- mean of the samples in the hour).
+CREATE OR REPLACE TEMP MACRO grid_carbon_hours(t0, t1) AS TABLE
+    SELECT time_bucket(INTERVAL 1 HOUR, ts) AS hour, avg(g_co2_per_kwh) AS g_co2_per_kwh
+    FROM grid_carbon_samples
+    WHERE ts >= time_bucket(INTERVAL 1 HOUR, t0) AND ts < t1
+    GROUP BY 1;
+
+-- water_intervals(t0, t1) → TABLE
+-- One row per water-meter interval ending in [t0, t1): meter, ts (UTC), m3 (the register's
+-- increase; a register that went down was replaced and counts from 0), freshwater. Water registers
+-- are read less often than power: readings up to 25 hours apart make an interval.
+CREATE OR REPLACE TEMP MACRO water_intervals(t0, t1) AS TABLE
+    SELECT meter, ts, CASE WHEN water_m3 >= prev THEN water_m3 - prev ELSE water_m3 END AS m3, freshwater
+    FROM (SELECT meter, ts, water_m3, freshwater,
+                 lag(ts) OVER w AS prev_ts, lag(water_m3) OVER w AS prev
+          FROM water_samples
+          WHERE ts >= t0 - INTERVAL 25 HOUR AND ts < t1 AND t0 < t1
+          WINDOW w AS (PARTITION BY meter ORDER BY ts))
+    WHERE ts >= t0 AND prev_ts IS NOT NULL AND ts > prev_ts AND ts - prev_ts <= INTERVAL 25 HOUR;
+
+-- energy_hours(t0, t1, gpus) → TABLE
+-- Per hour of [t0, t1) with any meter, GPU or water data (GPU energy only when gpus is true: the
+-- law's KPIs need the meters alone, and a year of GPU-hours is the costly part): hour (UTC); facility_kwh, it_kwh,
+-- cooling_kwh, renewable_kwh, reuse_kwh (kWh, summed over the meters of the kind; NULL when no
+-- meter of the kind gave an interval); pue_facility_kwh, pue_it_kwh (kWh: facility and IT energy of the
+-- 5-minute buckets in which both kinds were metered, so that a gap in one meter leaves the same
+-- time out of the other); facility_s (s, the facility meters' covered time, mean over
+-- them); facility_kw_peak, it_kw_peak (kW, the busiest interval's mean power, meters of the kind
+-- summed at each timestamp); gpu_counter_kwh, gpu_power_kwh, gpu_kwh (kWh, from gpu_energy_hours);
+-- fresh_l, water_l (L, freshwater and all water); g_co2_per_kwh (the hour's grid intensity);
+-- counter_n, power_n (meter intervals from counters / from power samples), gpu_counter_n,
+-- gpu_power_n (GPU-hours from counters / from power samples), resets (meter and GPU counters).
+CREATE OR REPLACE TEMP MACRO energy_hours(t0, t1, gpus) AS TABLE
+    WITH mi AS (
+        SELECT kind, ts, sum(kwh) AS kwh, max(dt) AS dt, count(DISTINCT meter_id) AS meters,
+               sum(dt) FILTER (WHERE kwh IS NOT NULL) AS covered_s,
+               count(*) FILTER (WHERE source = 'counter') AS counter_n,
+               count(*) FILTER (WHERE source = 'power') AS power_n, sum(reset) AS resets
+        FROM meter_intervals(t0, t1)
+        GROUP BY kind, ts
+    ),
+    meters AS (
+        SELECT time_bucket(INTERVAL 1 HOUR, ts) AS hour,
+               sum(kwh) FILTER (WHERE kind = 'facility') AS facility_kwh,
+               sum(kwh) FILTER (WHERE kind = 'it') AS it_kwh,
+               sum(kwh) FILTER (WHERE kind = 'cooling') AS cooling_kwh,
+               sum(kwh) FILTER (WHERE kind = 'renewable') AS renewable_kwh,
+               sum(kwh) FILTER (WHERE kind = 'reuse') AS reuse_kwh,
+               sum(covered_s / meters) FILTER (WHERE kind = 'facility') AS facility_s,
+               max(kwh / dt * 3600) FILTER (WHERE kind = 'facility') AS facility_kw_peak,
+               max(kwh / dt * 3600) FILTER (WHERE kind = 'it') AS it_kw_peak,
+               sum(counter_n) AS counter_n, sum(power_n) AS power_n, sum(resets) AS meter_resets
+        FROM mi GROUP BY 1
+    ),
+    matched AS (  -- facility and IT energy over the 5-minute buckets in which both were metered
+        SELECT time_bucket(INTERVAL 1 HOUR, b) AS hour,
+               sum(fac) FILTER (WHERE it IS NOT NULL) AS pue_facility_kwh,
+               sum(it) FILTER (WHERE fac IS NOT NULL) AS pue_it_kwh
+        FROM (SELECT time_bucket(INTERVAL 5 MINUTE, ts) AS b,
+                     sum(kwh) FILTER (WHERE kind = 'facility') AS fac, sum(kwh) FILTER (WHERE kind = 'it') AS it
+              FROM mi GROUP BY 1)
+        GROUP BY 1
+    ),
+    gpu AS (
+        SELECT bucket AS hour, sum(counter_j) / 3.6e6 AS gpu_counter_kwh, sum(power_j) / 3.6e6 AS gpu_power_kwh,
+               count(counter_j) AS gpu_counter_n, count(power_j) AS gpu_power_n, sum(resets) AS gpu_resets
+        FROM gpu_energy_hours(t0, CASE WHEN gpus THEN t1 ELSE t0 END) GROUP BY 1
+    ),
+    water AS (
+        SELECT time_bucket(INTERVAL 1 HOUR, ts) AS hour, sum(m3) FILTER (WHERE freshwater) * 1000 AS fresh_l,
+               sum(m3) * 1000 AS water_l
+        FROM water_intervals(t0, t1) GROUP BY 1
+    )
+    SELECT hour, m.facility_kwh, m.it_kwh, m.cooling_kwh, m.renewable_kwh, m.reuse_kwh,
+           p.pue_facility_kwh, p.pue_it_kwh, m.facility_s,
+           m.facility_kw_peak, m.it_kw_peak,
+           g.gpu_counter_kwh, g.gpu_power_kwh,
+           CASE WHEN g.gpu_counter_n + g.gpu_power_n > 0
+                THEN coalesce(g.gpu_counter_kwh, 0) + coalesce(g.gpu_power_kwh, 0) END AS gpu_kwh,
+           w.fresh_l, w.water_l, c.g_co2_per_kwh,
+           coalesce(m.counter_n, 0) AS counter_n, coalesce(m.power_n, 0) AS power_n,
+           coalesce(g.gpu_counter_n, 0) AS gpu_counter_n, coalesce(g.gpu_power_n, 0) AS gpu_power_n,
+           coalesce(m.meter_resets, 0) + coalesce(g.gpu_resets, 0) AS resets
+    FROM meters m LEFT JOIN matched p USING (hour) FULL JOIN gpu g USING (hour) FULL JOIN water w USING (hour)
+         LEFT JOIN grid_carbon_hours(t0, t1) c USING (hour);
+
+-- energy_sources(counter_n, power_n) → VARCHAR: where energy came from: 'counters', 'power samples'
+-- (integrated), 'counters and power samples', or NULL when neither gave an interval.
+CREATE OR REPLACE TEMP MACRO energy_sources(counter_n, power_n) AS
+    CASE WHEN counter_n > 0 AND power_n > 0 THEN 'counters and power samples'
+         WHEN counter_n > 0 THEN 'counters' WHEN power_n > 0 THEN 'power samples' END;
+
+-- energy_over(t0, t1, period, gpus) → TABLE
+-- energy_hours summed per period ('hour', 'day', 'month', 'year', or 'all' for one row from t0; GPU
+-- energy when gpus is true):
+-- period (UTC start), hours (h, the facility meters' covered time), the energies (kWh) as in
+-- energy_hours, and:
+--   pue = facility / IT energy over the 5-minute buckets in which both were metered (ISO/IEC
+--         30134-2: a ratio of energies, never a mean of instantaneous ratios);
+--   ref = renewable / facility energy; erf = reuse / facility energy (ISO/IEC 30134-3, -6);
+--   co2_kg = Σ over hours of facility energy × the hour's grid intensity (location-based, all the
+--         site's energy as if drawn from the grid), over the hours with an intensity;
+--   cue = co2_kg / IT energy of those hours (kgCO2/kWh, ISO/IEC 30134-8);
+--   carbon_coverage = facility energy in hours with an intensity / facility energy;
+--   fresh_l, water_l; wue = fresh_l / IT energy (L/kWh; the 2026 EU rating act: WIN-FRE / EIT); the
+--         water meters are taken to cover the whole period (their readings may be hours apart);
+--   facility_kw_peak, it_kw_peak; meter_source, gpu_source (energy_sources); resets.
+CREATE OR REPLACE TEMP MACRO energy_over(t0, t1, period, gpus) AS TABLE
+    SELECT CASE WHEN period NOT IN ('hour', 'day', 'month', 'year', 'all')
+                THEN error('period must be one of hour, day, month, year, all, not ' || period)
+                WHEN period = 'all' THEN t0::TIMESTAMP
+                -- the inner CASE keeps date_trunc's part valid while 'all' is folded as a constant
+                ELSE date_trunc(CASE WHEN period = 'all' THEN 'hour' ELSE period END, hour) END AS period,
+           sum(facility_s) / 3600 AS hours,
+           sum(facility_kwh) AS facility_kwh, sum(it_kwh) AS it_kwh, sum(cooling_kwh) AS cooling_kwh,
+           sum(gpu_kwh) AS gpu_kwh, sum(renewable_kwh) AS renewable_kwh, sum(reuse_kwh) AS reuse_kwh,
+           sum(pue_facility_kwh) / nullif(sum(pue_it_kwh), 0) AS pue,
+           sum(renewable_kwh) / nullif(sum(facility_kwh), 0) AS ref,
+           sum(reuse_kwh) / nullif(sum(facility_kwh), 0) AS erf,
+           sum(facility_kwh * g_co2_per_kwh) / 1000 AS co2_kg,
+           sum(facility_kwh * g_co2_per_kwh) / 1000
+               / nullif(sum(it_kwh) FILTER (WHERE g_co2_per_kwh IS NOT NULL AND facility_kwh IS NOT NULL), 0) AS cue,
+           sum(facility_kwh) FILTER (WHERE g_co2_per_kwh IS NOT NULL) / nullif(sum(facility_kwh), 0) AS carbon_coverage,
+           sum(fresh_l) AS fresh_l, sum(water_l) AS water_l,
+           sum(fresh_l) / nullif(sum(it_kwh), 0) AS wue,
+           max(facility_kw_peak) AS facility_kw_peak, max(it_kw_peak) AS it_kw_peak,
+           energy_sources(sum(counter_n), sum(power_n)) AS meter_source,
+           energy_sources(sum(gpu_counter_n), sum(gpu_power_n)) AS gpu_source,
+           sum(resets) AS resets
+    FROM energy_hours(t0, t1, gpus)
+    GROUP BY 1;
+
+-- rule_meets(v, comparator, t) → BOOLEAN: value v meets the rule's threshold t (comparator <=, <,
+-- >=, >); NULL when v or t is missing or the rule has no number (duty, info).
+CREATE OR REPLACE TEMP MACRO rule_meets(v, comparator, t) AS
+    CASE comparator WHEN '<=' THEN v <= t WHEN '<' THEN v < t WHEN '>=' THEN v >= t WHEN '>' THEN v > t END;
+
+-- rule_near(v, comparator, t, margin, share) → BOOLEAN: v is within margin of the threshold t on the
+-- side that meets it (PUE ≤ 1.5 with margin 0.05: above 1.45). A share (share = true, 0..1) cannot
+-- exceed 1: at a threshold of 100 % a share of 100 % is not near, it is met.
+CREATE OR REPLACE TEMP MACRO rule_near(v, comparator, t, margin, share) AS
+    CASE WHEN comparator IN ('<=', '<') THEN v > t - margin
+         WHEN comparator IN ('>=', '>') THEN v < CASE WHEN share THEN least(t + margin, 1.0) ELSE t + margin END END;
+
+-- rule_verdict(projected, period, comparator, t, margin, share) → VARCHAR: 'fail' when the projected
+-- annual value misses the threshold; 'at risk' when it meets it within margin, or meets it while the
+-- period itself does not; 'pass' otherwise; 'no data' without a projected value.
+CREATE OR REPLACE TEMP MACRO rule_verdict(projected, period, comparator, t, margin, share) AS
+    CASE WHEN projected IS NULL THEN 'no data'
+         WHEN NOT rule_meets(projected, comparator, t) THEN 'fail'
+         WHEN rule_near(projected, comparator, t, margin, share)
+              OR NOT coalesce(rule_meets(period, comparator, t), true) THEN 'at risk'
+         ELSE 'pass' END;
+
+-- rule_set_known(rule_set) → BOOLEAN: true, or an error naming the known rule sets when law_rules
+-- has no rule of this set (a query filters its outermost rows with it, where DuckDB always runs it).
+CREATE OR REPLACE TEMP MACRO rule_set_known(rule_set_) AS (
+    SELECT CASE WHEN EXISTS (SELECT 1 FROM law_rules WHERE rule_set = rule_set_) THEN true
+                ELSE error('rule set ' || rule_set_ || ' has no rules in law_rules (known: '
+                           || coalesce((SELECT string_agg(DISTINCT rule_set, ', ' ORDER BY rule_set) FROM law_rules), 'none')
+                           || '); the shipped rules load with `aifd demo` or `aifd ingest`') END);
+
+-- rules_for(rule_set, also_rule_sets) → TABLE
+-- The rules of law_rules that hold when rule_set is chosen: its own rules; the rules of the sets it
+-- amends (the sets of the rules its rules replace, column replaces) except the replaced ones; and the
+-- rules of also_rule_sets (comma-separated; e.g. EU rules that hold whatever the national choice).
+-- An unknown rule_set gives the also_rule_sets' rules only: check it with rule_set_known.
+CREATE OR REPLACE TEMP MACRO rules_for(rule_set_, also_rule_sets) AS TABLE
+    WITH chosen AS (
+        SELECT * FROM law_rules WHERE rule_set = rule_set_
+    ),
+    replaced AS (
+        SELECT DISTINCT unnest(string_split(trim(replaces), ' ')) AS rule_id FROM chosen WHERE replaces IS NOT NULL
+    )
+    SELECT * FROM chosen
+    UNION
+    SELECT * FROM law_rules
+    WHERE rule_set IN (SELECT l.rule_set FROM law_rules l JOIN replaced r ON r.rule_id = l.rule_id)
+      AND rule_set <> rule_set_ AND rule_id NOT IN (SELECT rule_id FROM replaced)
+    UNION
+    SELECT * FROM law_rules
+    WHERE list_contains(string_split(also_rule_sets, ','), rule_set) AND rule_set <> rule_set_
+      AND rule_id NOT IN (SELECT rule_id FROM replaced);
+
+-- site_efficiency(t0, t1, precision) → TABLE
+-- One row: delivered_tflops (TFLOPS, estimate at the precision: the mean over [t0, t1)'s 5-minute
+-- intervals of the fleet's delivered FLOPS, as perf_headline), delivered_efh (EF·h: Σ over those
+-- intervals of delivered × 5 min), facility_kwh, it_kwh, gpu_kwh, hours (as energy_over),
+-- fp64_peak_tflops (TFLOPS: FP64 dense nameplate of the GPUs reporting in the range).
+CREATE OR REPLACE TEMP MACRO site_efficiency(t0, t1, precision) AS TABLE
+    WITH iv AS (
+        SELECT bucket, sum(delivered_tflops) AS delivered
+        FROM gpu_fleet_intervals(t0, t1, precision) GROUP BY bucket
+    ),
+    reporting AS (SELECT DISTINCT gpu_id FROM gpu_hours(t0, t1))
+    SELECT (SELECT avg(delivered) FROM iv) AS delivered_tflops,
+           (SELECT sum(delivered) * 5 / 60 / 1e6 FROM iv) AS delivered_efh,
+           e.facility_kwh, e.it_kwh, e.gpu_kwh, e.hours,
+           (SELECT sum(p.peak) FROM gpu_peaks('fp64') p SEMI JOIN reporting r USING (gpu_id)) AS fp64_peak_tflops
+    FROM energy_over(t0, t1, 'all', true) e;
