@@ -85,10 +85,12 @@ hit AS (
 other AS (
     -- what a peer has instead: its figures of the quantity that are not the one compared
     SELECT peer_id,
-           string_agg(DISTINCT CASE WHEN qty = 'flops' AND compared
-                                    THEN peer_label(precision, sparsity, basis)
-                                         || CASE WHEN low IS NULL AND high IS NULL THEN ' (' || value || ' ' || unit || ', not a FLOPS number)' ELSE '' END
-                                    ELSE metric || ' ' || value || ' ' || coalesce(unit, '') END, '; ') AS has
+           -- ordered, so the text is the same whatever order the rows were stored in
+           list_aggregate(list_sort(list_distinct(list(
+               CASE WHEN qty = 'flops' AND compared
+                    THEN peer_label(precision, sparsity, basis)
+                         || CASE WHEN low IS NULL AND high IS NULL THEN ' (' || value || ' ' || unit || ', not a FLOPS number)' ELSE '' END
+                    ELSE metric || ' ' || value || ' ' || coalesce(unit, '') END))), 'string_agg', '; ') AS has
     FROM peer_figures
     WHERE quantity = qty AND row_id NOT IN (SELECT row_id FROM f)
     GROUP BY peer_id
