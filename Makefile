@@ -51,4 +51,4 @@ bench: install-test system-deps
 	$(VENV)/bin/aifd bench --gpus 10000 --days 1
 
 clean:
-	rm -rf $(VENV) $(DB) $(DB).wal $(DB).sync.lock out .pytest_cache
+	rm -rf $(VENV) $(DB) $(DB).wal $(DB).tmp $(DB).sync.lock out .pytest_cache

@@ -9,7 +9,8 @@ import pandas as pd
 import pytest
 
 from dashboard.ingest import load_path
-from dashboard.ingest.vendor_registry import REGISTRY_CSV, Resolver, ensure_vendor_registry, normalise, purl_key
+from dashboard.ingest import ensure_reference
+from dashboard.ingest.vendor_registry import REGISTRY_CSV, Resolver, normalise, purl_key
 
 from .conftest import figure
 
@@ -28,7 +29,8 @@ def test_shipped_registry_loads_whole_through_the_ingest_log(con):
     log = con.execute("SELECT status, rows_in, rows_loaded, rows_rejected FROM ingest_log "
                       "WHERE source LIKE '%vendor_registry.csv'").fetchall()
     assert log == [("ok", len(rows), len(rows), 0)]
-    assert ensure_vendor_registry(con) is None  # already filled: nothing loaded again
+    ensure_reference(con)  # already filled: nothing loaded again
+    assert con.execute("SELECT count(*) FROM ingest_log WHERE source LIKE '%vendor_registry.csv'").fetchall() == [(1,)]
     cats = {r["category"] for r in rows}
     assert {"silicon", "systems", "networking", "storage", "facility_energy", "cloud_colocation",
             "operating_system", "orchestration", "ai_frameworks", "models", "foundation"} <= cats

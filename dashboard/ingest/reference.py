@@ -10,11 +10,11 @@ import duckdb
 
 from ..config import QUERIES_DIR
 from .loader import load_path
-from .vendor_registry import ensure_vendor_registry
 
 REFERENCE_DIR = QUERIES_DIR / "reference"
 REFERENCE_TABLES = {"gpu_models": "gpu_models.csv", "xid_codes": "xid_codes.csv", "peers": "peers.csv",
-                    "law_rules": "law_rules.csv", "green500": "green500.csv"}
+                    "law_rules": "law_rules.csv", "green500": "green500.csv",
+                    "vendor_registry": "vendor_registry.csv"}  # docs/vendor_registry.md
 
 
 def ensure_reference(con: duckdb.DuckDBPyConnection) -> None:
@@ -25,4 +25,3 @@ def ensure_reference(con: duckdb.DuckDBPyConnection) -> None:
         report = load_path(con, REFERENCE_DIR / name, kind=table, force=True)
         if report.status != "ok":
             raise RuntimeError(f"shipped reference data did not load: {report.summary()}")
-    ensure_vendor_registry(con)  # the vendor registry: sourced, with its own checks (docs/vendor_registry.md)

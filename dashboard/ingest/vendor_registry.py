@@ -187,16 +187,3 @@ class Resolver:
             if _prefix_matches(prefix, key):
                 return self._prefer_stored(self.registry[vid]), f"package namespace {prefix}"
         return None
-
-
-def ensure_vendor_registry(con: duckdb.DuckDBPyConnection, path: Path = REGISTRY_CSV):
-    """Load the shipped registry into an empty ``vendor_registry`` table, through the ingest log
-    like any file. Returns the load report, or None when the table already holds entries."""
-    from .loader import load_path
-
-    if con.execute("SELECT count(*) FROM vendor_registry").fetchall()[0][0]:
-        return None
-    report = load_path(con, path, kind="vendor_registry", force=True)
-    if report.status != "ok":
-        raise RuntimeError(f"shipped vendor registry did not load: {report.summary()}")
-    return report
