@@ -22,7 +22,7 @@ import duckdb
 from . import queries
 
 Progress = Callable[[str], None]
-GPU_TABLES = ("gpu_hourly", "gpu_groups_5m", "gpu_runs", "gpu_steps", "gpu_xid_events")
+GPU_TABLES = ("gpu_hourly", "gpu_daily", "gpu_groups_5m", "gpu_pods_5m", "gpu_runs", "gpu_steps", "gpu_xid_events")
 _STATEMENT_END = re.compile(r";\s*\n")
 
 

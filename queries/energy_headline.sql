@@ -2,7 +2,7 @@
 -- returns: one row
 -- param: start TIMESTAMP: start of the range, UTC, inclusive
 -- param: end TIMESTAMP: end of the range, UTC, exclusive
--- uses: gpu_hours (queries/definitions/010_performance.sql)
+-- uses: gpu_span (queries/definitions/010_performance.sql)
 -- column: facility_kwh kWh: facility energy — from the facility meters' energy counters (increases between samples at most an hour apart; a decrease is a restart from 0)
 -- column: it_kwh kWh: IT energy — from the IT meters' energy counters, as facility_kwh
 -- column: cooling_kwh kWh: cooling energy — as facility_kwh
@@ -27,7 +27,7 @@
 -- gives no energy, and a figure without any interval is NULL (no data), never 0. A GPU interval
 -- without the energy counter at both ends takes the mean of its two power samples × its length
 -- (trapezoid), for intervals up to an hour (a longer gap is not bridged). GPU energy is read from
--- the hourly rollups (gpu_hours), which hold both kinds of interval.
+-- the daily and hourly rollups (gpu_span), which hold both kinds of interval.
 WITH m AS (
     SELECT s.meter_id, k.kind, s.ts, s.power_kw, s.energy_kwh,
            lag(s.energy_kwh) OVER (PARTITION BY s.meter_id ORDER BY s.ts) AS prev,
@@ -47,7 +47,7 @@ WITH m AS (
            count(DISTINCT gpu_id) FILTER (WHERE power_energy_n > 0) AS power_gpus,
            coalesce(sum(energy_n), 0) AS counter_intervals,
            coalesce(sum(energy_resets), 0) AS resets
-    FROM gpu_hours($start, $end)
+    FROM gpu_span($start, $end)
 ), facility_power AS (
     SELECT ts, sum(power_kw) AS kw FROM md WHERE kind = 'facility' GROUP BY ts
 ), k AS (

@@ -18,7 +18,7 @@ WITH meter AS (
     GROUP BY ALL
 ), gpu AS (
     SELECT time_bucket(to_minutes($bucket_minutes), bucket) AS bucket, 'gpus' AS series, avg(w) / 1000 AS kw
-    FROM (SELECT bucket, sum(power_mean_sum) AS w FROM gpu_fleet_intervals($start, $end, 'bf16') GROUP BY bucket)
+    FROM (SELECT bucket, sum(power_mean_sum) AS w FROM gpu_fleet_intervals($start, $end, 'bf16', 'pod', NULL) GROUP BY bucket)
     GROUP BY 1
 )
 SELECT bucket, series, sum(kw) AS kw FROM meter GROUP BY ALL

@@ -26,7 +26,7 @@ WITH iv AS (
            sum(util_mean_sum) AS util_sum, sum(util_gpus) AS util_n,
            sum(tensor_mean_sum) AS tensor_sum, sum(tensor_gpus) AS tensor_n,
            sum(gpus) AS gpus, sum(gpus) - sum(tensor_gpus) AS without_counters
-    FROM gpu_fleet_intervals($start, $end, 'bf16')
+    FROM gpu_fleet_intervals($start, $end, 'bf16', 'pod', NULL)
     GROUP BY ALL
 ),
 per_pod AS (

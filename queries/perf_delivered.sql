@@ -29,7 +29,7 @@ WITH iv AS (
            sum(gpus) AS gpus,
            sum(gpus) - sum(act_gpus) AS without_counters,
            coalesce(sum(gpus) FILTER (WHERE peak IS NULL), 0) AS peak_unknown
-    FROM gpu_fleet_intervals($start, $end, $precision)
+    FROM gpu_fleet_intervals($start, $end, $precision, 'pod', NULL)
     GROUP BY bucket
 )
 SELECT time_bucket(to_minutes($bucket_minutes), bucket) AS bucket,

@@ -41,7 +41,7 @@
 -- mean over a bucket of bucket_minutes.
 WITH iv AS (
     SELECT bucket, sum(delivered_tflops) AS delivered, sum(counted_peak_tflops) AS counted_peak
-    FROM gpu_fleet_intervals($start, $end, $precision)
+    FROM gpu_fleet_intervals($start, $end, $precision, 'pod', NULL)
     GROUP BY bucket
 ),
 buckets AS (

@@ -23,8 +23,8 @@ WITH iv AS (
            sum(util_mean_sum) / nullif(sum(util_gpus), 0) AS util,
            sum(tensor_mean_sum) / nullif(sum(tensor_gpus), 0) AS tensor,
            sum(delivered_tflops) AS delivered, sum(counted_peak_tflops) AS counted_peak,
-           count(DISTINCT rack) AS racks, sum(gpus) AS gpus, sum(gpus) - sum(act_gpus) AS without_counters
-    FROM gpu_fleet_intervals($start, $end, $precision)
+           sum(racks) AS racks, sum(gpus) AS gpus, sum(gpus) - sum(act_gpus) AS without_counters
+    FROM gpu_fleet_intervals($start, $end, $precision, 'pod', NULL)
     GROUP BY ALL
 )
 SELECT pod, time_bucket(to_minutes($bucket_minutes), bucket) AS bucket,

@@ -25,8 +25,7 @@ WITH iv AS (
            sum(tensor_mean_sum) / nullif(sum(tensor_gpus), 0) AS tensor,
            sum(delivered_tflops) AS delivered, sum(counted_peak_tflops) AS counted_peak,
            sum(gpus) AS gpus, sum(gpus) - sum(act_gpus) AS without_counters
-    FROM gpu_fleet_intervals($start, $end, $precision)
-    WHERE $pod IS NULL OR pod = $pod
+    FROM gpu_fleet_intervals($start, $end, $precision, 'rack', $pod)
     GROUP BY ALL
 )
 SELECT pod, rack, time_bucket(to_minutes($bucket_minutes), bucket) AS bucket,

@@ -116,7 +116,8 @@ def test_stored_rollups_equal_the_rows_computed_from_the_samples(stores, table):
         pd.testing.assert_frame_equal(stored, computed, check_dtype=False)
 
 
-@pytest.mark.parametrize("table", ["gpu_runs", "gpu_steps", "gpu_xid_events", *sorted(DERIVED)])
+@pytest.mark.parametrize("table", ["gpu_runs", "gpu_steps", "gpu_xid_events", "gpu_daily", "gpu_pods_5m",
+                                   *sorted(DERIVED)])
 def test_a_late_file_leaves_the_same_derived_rows_as_one_whole_file(stores, table):
     frames = []
     for db in stores:
@@ -124,6 +125,23 @@ def test_a_late_file_leaves_the_same_derived_rows_as_one_whole_file(stores, tabl
         frames.append(_sorted(con.execute(f"SELECT * FROM {table}").df()))
         con.close()
     pd.testing.assert_frame_equal(*frames, check_dtype=False)
+
+
+def test_daily_and_pod_rows_are_the_sums_of_the_finer_ones(stores):
+    con = connect(stores[0], read_only=True)
+    try:
+        days = con.execute("SELECT time_bucket(INTERVAL 1 DAY, bucket), gpu_id, sum(n), sum(energy_j), sum(tensor_eff_sum),"
+                           " max(temp_max) FROM gpu_hourly GROUP BY ALL ORDER BY 1, 2").fetchall()
+        stored = con.execute("SELECT bucket, gpu_id, n, energy_j, tensor_eff_sum, temp_max FROM gpu_daily"
+                             " ORDER BY 1, 2").fetchall()
+        assert stored == [tuple(pytest.approx(v) if isinstance(v, float) else v for v in r) for r in days]
+        pods = con.execute("SELECT bucket, pod, model, sum(gpus), count(DISTINCT rack), sum(power_mean_sum) "
+                           "FROM gpu_groups_5m GROUP BY ALL ORDER BY 1, 2, 3").fetchall()
+        stored = con.execute("SELECT bucket, pod, model, gpus, racks, power_mean_sum FROM gpu_pods_5m "
+                             "ORDER BY 1, 2, 3").fetchall()
+        assert stored == [tuple(pytest.approx(v) if isinstance(v, float) else v for v in r) for r in pods]
+    finally:
+        con.close()
 
 
 def test_runs_by_hand(stores):
@@ -224,3 +242,23 @@ def test_changed_settings_rebuild_the_derived_tables(stores, tmp_path):
     f = figure(con, "perf_unhealthy_gpus", start=T0, end=END, hot_temp_c=89).frame
     assert f.gpu_uuid.tolist() == ["GPU-a", "GPU-b"] and f.hot_samples.tolist() == [0, 3]
     con.close()
+
+
+@pytest.mark.parametrize("start, end", [
+    ("2026-11-16 00:00", "2026-11-18 00:00"),          # two whole days: read from gpu_daily
+    ("2026-11-16 05:17:30", "2026-11-17 22:03:00"),    # partial hours, whole hours and a whole day between
+])
+def test_totals_over_days_equal_totals_over_hours(sample_db, start, end):
+    """gpu_span (daily rows where whole days fit) gives every GPU the same totals as gpu_hours."""
+    con = connect(sample_db, read_only=True)
+    try:
+        q = ("SELECT gpu_id, sum(n), sum(util_sum), sum(tensor_eff_sum), sum(energy_j), sum(xid_n), max(temp_max), "
+             "max(last_ts) FROM {}(CAST(? AS TIMESTAMP), CAST(? AS TIMESTAMP)) GROUP BY gpu_id ORDER BY gpu_id")
+        by_day = con.execute(q.format("gpu_span"), [start, end]).fetchall()
+        by_hour = con.execute(q.format("gpu_hours"), [start, end]).fetchall()
+        days_read = con.execute("SELECT count(*) FROM gpu_daily WHERE bucket >= CAST(? AS TIMESTAMP) "
+                                "AND bucket < CAST(? AS TIMESTAMP)", [start, end]).fetchall()[0][0]
+    finally:
+        con.close()
+    assert len(by_day) == 1024 and days_read > 0
+    assert by_day == [tuple(pytest.approx(v, rel=1e-9) if isinstance(v, float) else v for v in r) for r in by_hour]

@@ -398,8 +398,9 @@ def test_energy_per_delivered_exaflop_hour_and_gflops_per_watt(fleet):
     # FP64 nameplate of the two GPUs reporting (2 × 37 TFLOPS) over the mean IT power (2.4 kW)
     assert e.fp64_ceiling_gflops_per_w == pytest.approx(2 * 37 / 2.4)
     assert (e.green500_system, e.green500_gflops_per_w) == ("Kairos", pytest.approx(73.282))
-    # idle GPU-b: 200 W, each sample one 5-minute step, 24 samples in the range; idle all along
-    assert e.idle_gpus == 1 and e.idle_gpu_kwh == pytest.approx(0.2 * 24 * 5 / 60)
+    # idle GPU-b: 200 W by the trapezoid, as the meters: 23 intervals of 5 minutes end in the range
+    # (the first sample has none); idle all along
+    assert e.idle_gpus == 1 and e.idle_gpu_kwh == pytest.approx(0.2 * 23 * 5 / 60)
     pue = 3 / 2.4
     assert e.idle_facility_kwh == pytest.approx(e.idle_gpu_kwh * pue)
     assert e.idle_co2_kg == pytest.approx(e.idle_gpu_kwh * pue * 0.3)

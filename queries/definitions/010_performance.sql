@@ -173,32 +173,84 @@ CREATE OR REPLACE TEMP MACRO gpu_hours(t0, t1) AS TABLE
     UNION ALL BY NAME
     SELECT * FROM gpu_hour_rows(greatest(floor_to(t1, 60), least(ceil_to(t0, 60), t1)), t1);
 
--- gpu_groups(t0, t1) → TABLE
--- The gpu_groups_5m rows that make up [t0, t1): whole 5-minute intervals from the table, the partial
--- intervals at either end from the samples inside the range.
-CREATE OR REPLACE TEMP MACRO gpu_groups(t0, t1) AS TABLE
-    SELECT * FROM gpu_interval_rows(t0, least(ceil_to(t0, 5), t1))
-    UNION ALL BY NAME
-    SELECT * FROM gpu_groups_5m
-    WHERE bucket >= least(ceil_to(t0, 5), t1) AND bucket < greatest(floor_to(t1, 5), least(ceil_to(t0, 5), t1))
-    UNION ALL BY NAME
-    SELECT * FROM gpu_interval_rows(greatest(floor_to(t1, 5), least(ceil_to(t0, 5), t1)), t1);
+-- whole_from(t0, t1, minutes), whole_until(t0, t1, minutes) → TIMESTAMP: the whole minutes-wide
+-- buckets inside [t0, t1) are [whole_from, whole_until) (empty when none fits).
+CREATE OR REPLACE TEMP MACRO whole_from(t0, t1, minutes) AS least(ceil_to(t0, minutes), t1);
+CREATE OR REPLACE TEMP MACRO whole_until(t0, t1, minutes) AS
+    greatest(floor_to(t1, minutes), least(ceil_to(t0, minutes), t1));
 
--- gpu_fleet_intervals(t0, t1, precision) → TABLE
--- Per 5-minute interval and group (rack, pod, model) in [t0, t1): gpus (reporting), delivered_tflops
+-- gpu_span(t0, t1) → TABLE
+-- Rows with gpu_hourly's columns that make up [t0, t1) exactly, as few as possible, for totals per GPU:
+-- whole days from gpu_daily, whole hours around them from gpu_hourly, the partial hours at either
+-- end from the samples (bucket: the row's day or hour). Per-hour figures read gpu_hours instead.
+-- The bounds are constant expressions of t0 and t1, so the tables' zone maps prune by time.
+CREATE OR REPLACE TEMP MACRO gpu_span(t0, t1) AS TABLE
+    SELECT * FROM gpu_hour_rows(t0, whole_from(t0, t1, 60))
+    UNION ALL BY NAME
+    SELECT * FROM gpu_hourly
+    WHERE bucket >= whole_from(t0, t1, 60)
+      AND bucket < whole_from(whole_from(t0, t1, 60), whole_until(t0, t1, 60), 1440)
+    UNION ALL BY NAME
+    SELECT * FROM gpu_daily
+    WHERE bucket >= whole_from(whole_from(t0, t1, 60), whole_until(t0, t1, 60), 1440)
+      AND bucket < whole_until(whole_from(t0, t1, 60), whole_until(t0, t1, 60), 1440)
+    UNION ALL BY NAME
+    SELECT * FROM gpu_hourly
+    WHERE bucket >= whole_until(whole_from(t0, t1, 60), whole_until(t0, t1, 60), 1440)
+      AND bucket < whole_until(t0, t1, 60)
+    UNION ALL BY NAME
+    SELECT * FROM gpu_hour_rows(whole_until(t0, t1, 60), t1);
+
+-- gpu_groups(t0, t1, level, in_pod) → TABLE
+-- The 5-minute group rows that make up [t0, t1): whole intervals from the tables, the partial ones at
+-- either end from the samples inside the range. level 'rack': the rows of gpu_groups_5m (per rack,
+-- pod and model; only pod in_pod when it is given); level 'pod': the rows of gpu_pods_5m (per pod
+-- and model, racks = racks reporting, rack NULL): the same sums, ten times fewer rows.
+CREATE OR REPLACE TEMP MACRO gpu_groups(t0, t1, level, in_pod) AS TABLE
+    WITH edges AS (
+        SELECT * FROM gpu_interval_rows(t0, least(ceil_to(t0, 5), t1))
+        UNION ALL BY NAME
+        SELECT * FROM gpu_interval_rows(greatest(floor_to(t1, 5), least(ceil_to(t0, 5), t1)), t1)
+    ),
+    racks AS (
+        SELECT *, 1 AS racks FROM edges
+        UNION ALL BY NAME
+        SELECT *, 1 AS racks FROM gpu_groups_5m
+        WHERE bucket >= least(ceil_to(t0, 5), t1) AND bucket < greatest(floor_to(t1, 5), least(ceil_to(t0, 5), t1))
+    )
+    SELECT * FROM racks WHERE level = 'rack' AND (in_pod IS NULL OR pod = in_pod)
+    UNION ALL BY NAME
+    SELECT bucket, NULL::VARCHAR AS rack, pod, model, sum(gpus)::INTEGER AS gpus, count(DISTINCT rack)::INTEGER AS racks,
+           sum(util_gpus)::INTEGER AS util_gpus, sum(util_mean_sum) AS util_mean_sum,
+           sum(tensor_gpus)::INTEGER AS tensor_gpus, sum(tensor_mean_sum) AS tensor_mean_sum,
+           sum(tensor_eff_mean_sum) AS tensor_eff_mean_sum,
+           sum(fp64_gpus)::INTEGER AS fp64_gpus, sum(fp64_mean_sum) AS fp64_mean_sum,
+           sum(fp64_eff_mean_sum) AS fp64_eff_mean_sum,
+           sum(power_gpus)::INTEGER AS power_gpus, sum(power_mean_sum) AS power_mean_sum,
+           sum(energy_j) AS energy_j, max(temp_max) AS temp_max
+    FROM edges WHERE level = 'pod'
+    GROUP BY bucket, pod, model
+    UNION ALL BY NAME
+    SELECT * FROM gpu_pods_5m
+    WHERE level = 'pod'
+      AND bucket >= least(ceil_to(t0, 5), t1) AND bucket < greatest(floor_to(t1, 5), least(ceil_to(t0, 5), t1));
+
+-- gpu_fleet_intervals(t0, t1, precision, level, in_pod) → TABLE
+-- Per 5-minute interval and group in [t0, t1) (gpu_groups at the level: 'pod' for the fleet and its
+-- pods, 'rack' for the racks of pod in_pod): gpus (reporting), racks (reporting), delivered_tflops
 -- (TFLOPS, estimate: Σ over the group's GPUs of their interval mean of activity × clock factor, ×
 -- the model's dense peak at the precision; NULL where the peak is unknown), counted_peak_tflops
 -- (TFLOPS, nameplate of the GPUs with the activity counter), act_gpus (GPUs with the counter),
 -- util_gpus, util_mean_sum (Σ of GPUs' mean GPU_UTIL, %), tensor_gpus, tensor_mean_sum (Σ of mean
 -- tensor activity, ratio), power_mean_sum (W), energy_j (J), temp_max (degC), peak (TFLOPS per GPU;
 -- NULL = unknown). Time series are means over the intervals with data of these sums.
-CREATE OR REPLACE TEMP MACRO gpu_fleet_intervals(t0, t1, precision) AS TABLE
-    SELECT r.bucket, r.rack, r.pod, r.model, r.gpus, pk.peak,
+CREATE OR REPLACE TEMP MACRO gpu_fleet_intervals(t0, t1, precision, level, in_pod) AS TABLE
+    SELECT r.bucket, r.rack, r.pod, r.model, r.gpus, r.racks, pk.peak,
            CASE WHEN prm.p = 'fp64' THEN r.fp64_eff_mean_sum ELSE r.tensor_eff_mean_sum END * pk.peak AS delivered_tflops,
            CASE WHEN prm.p = 'fp64' THEN r.fp64_gpus ELSE r.tensor_gpus END * pk.peak AS counted_peak_tflops,
            CASE WHEN prm.p = 'fp64' THEN r.fp64_gpus ELSE r.tensor_gpus END AS act_gpus,
            r.util_gpus, r.util_mean_sum, r.tensor_gpus, r.tensor_mean_sum, r.power_mean_sum, r.energy_j, r.temp_max
-    FROM gpu_groups(t0, t1) r
+    FROM gpu_groups(t0, t1, level, in_pod) r
     LEFT JOIN (SELECT model,
                       CASE perf_precision(precision) WHEN 'fp64' THEN fp64_tflops WHEN 'tf32' THEN tf32_tflops
                            WHEN 'bf16' THEN bf16_tflops WHEN 'fp8' THEN fp8_tflops WHEN 'fp4' THEN fp4_tflops END AS peak
@@ -222,7 +274,7 @@ CREATE OR REPLACE TEMP MACRO gpu_totals(t0, t1, precision) AS TABLE
                sum(power_n) AS power_n, sum(power_sum) AS power_sum, max(temp_max) AS max_temp_c,
                sum(xid_n) AS xid_n, sum(hot_n) AS hot_n, sum(affected_n) AS affected_n,
                sum(energy_j) AS energy_j, max(last_ts) AS last_ts
-        FROM gpu_hours(t0, t1) GROUP BY gpu_id
+        FROM gpu_span(t0, t1) GROUP BY gpu_id
     )
     SELECT g.gpu_id, g.gpu_uuid, g.hostname, g.gpu_index, g.rack, g.pod, g.model, g.peak,
            coalesce(h.samples, 0) AS samples,
@@ -321,7 +373,7 @@ CREATE OR REPLACE TEMP MACRO gpu_idle(t0, t1, idle_threshold, idle_minutes) AS T
         FROM runs WHERE state = 'idle'
     ),
     last_run AS (SELECT gpu_id, max(last_ts) AS last_ts FROM runs GROUP BY gpu_id),
-    samples AS (SELECT gpu_id, sum(n) AS n FROM gpu_hours(t0, t1) GROUP BY gpu_id)
+    samples AS (SELECT gpu_id, sum(n) AS n FROM gpu_span(t0, t1) GROUP BY gpu_id)
     SELECT i.gpu_id, count(*) AS idle_stretches, sum(i.minutes) AS idle_minutes_total,
            max(i.minutes) AS longest_idle_minutes, min(i.first_ts) AS idle_from,
            max(i.last_ts) + to_seconds(CAST(any_value(i.step_s) AS BIGINT)) AS idle_until,
@@ -342,7 +394,7 @@ CREATE OR REPLACE TEMP MACRO gpu_health(t0, t1, hot_temp_c) AS TABLE
     WITH stored AS (
         SELECT gpu_id, sum(n) AS samples, sum(xid_n) AS xid_samples, sum(hot_n) AS hot_samples,
                max(temp_max) AS max_temp_c, sum(affected_n) AS affected
-        FROM gpu_hours(t0, t1)
+        FROM gpu_span(t0, t1)
         WHERE hot_temp_c = (SELECT value FROM derived_config WHERE key = 'hot_temp_c')
         GROUP BY gpu_id
     ),
@@ -368,7 +420,7 @@ CREATE OR REPLACE TEMP MACRO gpu_health(t0, t1, hot_temp_c) AS TABLE
 -- table gpu_steps; 0 when unknown), last_ts (UTC, its last sample).
 CREATE OR REPLACE TEMP MACRO gpu_sampling(t0, t1) AS TABLE
     SELECT h.gpu_id, sum(h.n) AS samples, coalesce(any_value(st.step_s), 0) AS step_s, max(h.last_ts) AS last_ts
-    FROM gpu_hours(t0, t1) h LEFT JOIN gpu_steps st USING (gpu_id)
+    FROM gpu_span(t0, t1) h LEFT JOIN gpu_steps st USING (gpu_id)
     GROUP BY h.gpu_id;
 
 -- gpu_levels(t0, t1, precision, hot_temp_c, level, in_pod, in_rack) → TABLE

@@ -33,15 +33,15 @@ CREATE OR REPLACE TEMP MACRO meter_intervals(t0, t1) AS TABLE
 -- gpu_energy_hours(t0, t1) → TABLE
 -- Per GPU and hour of [t0, t1) (from gpu_hours: the hourly rollups, partial hours from the samples):
 -- bucket (UTC hour), gpu_id, counter_j (J: DCGM_FI_DEV_TOTAL_ENERGY_CONSUMPTION increases, resets
--- handled, when the GPU's counter gave an interval in that hour), power_j (J: otherwise its
--- DCGM_FI_DEV_POWER_USAGE samples × its sampling step (gpu_steps), each sample standing for the step
--- that ends at it; NULL when the step is unknown), resets.
+-- handled, over the intervals that have the counter at both ends), power_j (J: the other intervals of
+-- at most an hour, their two DCGM_FI_DEV_POWER_USAGE samples' mean × their length: the same rule as
+-- energy_headline's), resets.
 CREATE OR REPLACE TEMP MACRO gpu_energy_hours(t0, t1) AS TABLE
     SELECT h.bucket, h.gpu_id,
            CASE WHEN h.energy_n > 0 THEN h.energy_j END AS counter_j,
-           CASE WHEN coalesce(h.energy_n, 0) = 0 AND h.power_n > 0 THEN h.power_sum * st.step_s END AS power_j,
+           CASE WHEN h.power_energy_n > 0 THEN h.power_energy_j END AS power_j,
            h.energy_resets AS resets
-    FROM gpu_hours(t0, t1) h LEFT JOIN gpu_steps st USING (gpu_id);
+    FROM gpu_hours(t0, t1) h;
 
 -- grid_carbon_hours(t0, t1) → TABLE
 -- Per hour of [t0, t1) with a grid carbon-intensity sample: hour (UTC), g_co2_per_kwh (gCO2/kWh, the
@@ -237,7 +237,7 @@ CREATE OR REPLACE TEMP MACRO rules_for(rule_set_, also_rule_sets) AS TABLE
 CREATE OR REPLACE TEMP MACRO site_efficiency(t0, t1, precision) AS TABLE
     WITH iv AS (
         SELECT bucket, sum(delivered_tflops) AS delivered
-        FROM gpu_fleet_intervals(t0, t1, precision) GROUP BY bucket
+        FROM gpu_fleet_intervals(t0, t1, precision, 'pod', NULL) GROUP BY bucket
     ),
     reporting AS (SELECT DISTINCT gpu_id FROM gpu_hours(t0, t1))
     SELECT (SELECT avg(delivered) FROM iv) AS delivered_tflops,

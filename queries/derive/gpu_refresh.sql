@@ -58,4 +58,41 @@ SELECT d.b5 AS bucket, g.rack, g.pod, g.model, count(*)::INTEGER AS gpus,
 FROM derive_5m d JOIN gpus g USING (gpu_id)
 GROUP BY d.b5, g.rack, g.pod, g.model;
 
+DELETE FROM gpu_pods_5m WHERE bucket >= $h0 AND bucket < $h1;
+
+INSERT INTO gpu_pods_5m BY NAME
+SELECT bucket, NULL AS rack, pod, model, sum(gpus)::INTEGER AS gpus, count(DISTINCT rack)::INTEGER AS racks,
+       sum(util_gpus)::INTEGER AS util_gpus, sum(util_mean_sum) AS util_mean_sum,
+       sum(tensor_gpus)::INTEGER AS tensor_gpus, sum(tensor_mean_sum) AS tensor_mean_sum,
+       sum(tensor_eff_mean_sum) AS tensor_eff_mean_sum,
+       sum(fp64_gpus)::INTEGER AS fp64_gpus, sum(fp64_mean_sum) AS fp64_mean_sum,
+       sum(fp64_eff_mean_sum) AS fp64_eff_mean_sum,
+       sum(power_gpus)::INTEGER AS power_gpus, sum(power_mean_sum) AS power_mean_sum,
+       sum(energy_j) AS energy_j, max(temp_max) AS temp_max
+FROM gpu_groups_5m
+WHERE bucket >= $h0 AND bucket < $h1
+GROUP BY bucket, pod, model;
+
+-- the days the rebuilt hours belong to, summed again from gpu_hourly
+DELETE FROM gpu_daily
+WHERE bucket >= time_bucket(INTERVAL 1 DAY, $h0) AND bucket < $h1 AND gpu_id IN (SELECT gpu_id FROM derive_gpus);
+
+INSERT INTO gpu_daily BY NAME
+SELECT time_bucket(INTERVAL 1 DAY, bucket) AS bucket, gpu_id, sum(n)::INTEGER AS n,
+       sum(util_n)::INTEGER AS util_n, sum(util_sum) AS util_sum,
+       sum(tensor_n)::INTEGER AS tensor_n, sum(tensor_sum) AS tensor_sum, sum(tensor_eff_sum) AS tensor_eff_sum,
+       sum(fp64_n)::INTEGER AS fp64_n, sum(fp64_sum) AS fp64_sum, sum(fp64_eff_sum) AS fp64_eff_sum,
+       sum(sm_n)::INTEGER AS sm_n, sum(sm_sum) AS sm_sum,
+       sum(clock_n)::INTEGER AS clock_n, sum(clock_sum) AS clock_sum, sum(cf_sum) AS cf_sum,
+       sum(power_n)::INTEGER AS power_n, sum(power_sum) AS power_sum, max(power_max) AS power_max,
+       sum(temp_n)::INTEGER AS temp_n, sum(temp_sum) AS temp_sum, max(temp_max) AS temp_max,
+       sum(xid_n)::INTEGER AS xid_n, sum(hot_n)::INTEGER AS hot_n, sum(affected_n)::INTEGER AS affected_n,
+       sum(energy_j) AS energy_j, sum(energy_n)::INTEGER AS energy_n, sum(energy_resets)::INTEGER AS energy_resets,
+       sum(power_energy_j) AS power_energy_j, sum(power_energy_n)::INTEGER AS power_energy_n,
+       min(first_ts) AS first_ts, max(last_ts) AS last_ts
+FROM gpu_hourly
+WHERE bucket >= time_bucket(INTERVAL 1 DAY, $h0) AND bucket < time_bucket(INTERVAL 1 DAY, $h1 - INTERVAL 1 MICROSECOND) + INTERVAL 1 DAY
+  AND gpu_id IN (SELECT gpu_id FROM derive_gpus)
+GROUP BY ALL;
+
 DROP TABLE derive_5m;
