@@ -398,15 +398,22 @@ def prometheus_side(folder: Path, db: Path, work: Path, settings: Settings, repe
     start = lo.replace(minute=0, second=0, microsecond=0)
     end = (hi - timedelta(microseconds=1)).replace(minute=0, second=0, microsecond=0) + timedelta(hours=1)
     rows = []
-    with PrometheusServer(tsdb, start_timeout=300) as prom:
+    # The default --query.max-samples (50 M) refuses the subquery over 10,000 GPUs' series that
+    # reproduces the product's delivered-FLOPS definition exactly; a bigger limit lets it answer.
+    with PrometheusServer(tsdb, start_timeout=300, extra_args=("--query.max-samples=1000000000",)) as prom:
         for q in questions():
             fig_params = {"start": start, "end": end, **({"bucket_minutes": 60} if q.kind == "range-hourly" else {})}
             con = connect(db, read_only=True)
             fig = _figure(con, q.figure, settings, fig_params)
             con.close()
             reps = 1 if q.kind == "range-minutely-count" else repeat
-            result, times = ask_prometheus(prom.url, q, start, end, reps)
-            exact_result = ask_prometheus(prom.url, q, start, end, 1, exact=True)[0] if q.exact_promql else result
+            try:
+                result, times = ask_prometheus(prom.url, q, start, end, reps)
+                exact_result = ask_prometheus(prom.url, q, start, end, 1, exact=True)[0] if q.exact_promql else result
+            except Exception as e:  # noqa: BLE001 - a refused query is a result to report, not a crash
+                rows.append({"question": q.text, "figure": q.figure, "promql": q.promql, "error": str(e)[:300]})
+                say(f"  {q.text[:46]:46s} PromQL failed: {str(e)[:160]}")
+                continue
             diff, what = compare(q, exact_result, fig, start)
             tol, why = TOLERANCE[q.key]
             product_ms = fig_times.get(q.figure, {}).get("warm_p50_ms")
@@ -474,6 +481,17 @@ def run(args: argparse.Namespace, settings: Settings, say: Say = print) -> Repor
     report = Report(params={k: v for k, v in vars(args).items() if k != "func"})
     report.machine = {"cpus": os.cpu_count(), "platform": platform.platform(),
                       "load_before": os.getloadavg(), "started": datetime.utcnow().isoformat()}
+    out = Path(args.json) if args.json else work / f"bench-{args.gpus}-{args.days:g}d.json"
+    try:
+        _measure(args, settings, report, work, say)
+    finally:  # what was measured is kept, whatever stopped the rest
+        report.machine["load_after"] = os.getloadavg()
+        out.write_text(json.dumps(report.__dict__, indent=1, default=str))
+        say(f"written {out}")
+    return report
+
+
+def _measure(args: argparse.Namespace, settings: Settings, report: Report, work: Path, say: Say) -> None:
     scales = [int(s) for s in str(args.scales).split(",")]
     base_db = None
     for scale in scales:
@@ -509,11 +527,6 @@ def run(args: argparse.Namespace, settings: Settings, say: Say = print) -> Repor
         except FileNotFoundError as e:
             report.notes.append(f"Prometheus side skipped: {e}")
             say(f"  skipped: {e}")
-    report.machine["load_after"] = os.getloadavg()
-    out = Path(args.json) if args.json else work / f"bench-{args.gpus}-{args.days:g}d.json"
-    out.write_text(json.dumps(report.__dict__, indent=1, default=str))
-    say(f"written {out}")
-    return report
 
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
