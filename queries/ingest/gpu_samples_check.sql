@@ -1,9 +1,15 @@
 -- title: Validate staged GPU samples
 -- returns: every staged row plus series (GPU UUID) and reason (NULL = accepted; first failing rule wins)
 -- uses: gpu_value_problem (queries/definitions/030_value_limits.sql)
--- Duplicates (same GPU and timestamp) are found by a hash aggregate, not a window over every row.
-WITH dups AS (
-    SELECT gpu_uuid, ts, min(line) AS first_line FROM stage GROUP BY gpu_uuid, ts HAVING count(*) > 1
+-- Duplicates (same GPU and timestamp) are found by a hash aggregate over one 64-bit key per row (the
+-- hash of UUID and time), not a window over every row; the few candidates are then checked exactly.
+WITH candidates AS (
+    SELECT hash(gpu_uuid, ts) AS h FROM stage GROUP BY 1 HAVING count(*) > 1
+),
+dups AS (
+    SELECT s.gpu_uuid, s.ts, min(s.line) AS first_line
+    FROM stage s SEMI JOIN candidates c ON hash(s.gpu_uuid, s.ts) = c.h
+    GROUP BY s.gpu_uuid, s.ts HAVING count(*) > 1
 ),
 s AS (
     SELECT stage.*, d.first_line, CASE WHEN stage.line > d.first_line THEN 2 ELSE 1 END AS dup_rank
