@@ -27,6 +27,8 @@ class Staged:
     pre_rejects: list[tuple[int, str, str, str]] = field(default_factory=list)  # line, series, reason, raw
     warnings: list[str] = field(default_factory=list)
     stamped: datetime | None = None  # the time given to rows without a timestamp, when any had none
+    # rejects too many to hold: a relation (line, series, reason, raw, seq), stored with pre_rejects
+    reject_relation: str | None = None
 
 
 def stamp_time(path: Path, at: datetime | None) -> tuple[datetime, str]:
