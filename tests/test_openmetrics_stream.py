@@ -6,7 +6,7 @@ is measured by a command (docs/performance.md, "OpenMetrics ingest"), not here.
 """
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import datetime
 from pathlib import Path
 
 import pytest

@@ -433,7 +433,7 @@ class Scanner:
     until a later sample line or ``# EOF`` shows it was not the last, else rejected; lines after
     ``# EOF`` are rejected."""
 
-    def __init__(self, sink, default_ts: datetime, openmetrics: bool):
+    def __init__(self, sink: _LongStore | _RowCollector, default_ts: datetime, openmetrics: bool):
         self.sink, self.openmetrics = sink, openmetrics
         self.default_us = _us(default_ts)
         self.lineno = 0
@@ -866,12 +866,15 @@ class _LongStore:
 
     def flush(self) -> None:
         con = self.con
+        unquoted = sum(len(part[0]) for part in self._parts) + len(self._one) - len(self._raw or ())
         if self._one:
             self._parts.append(tuple(np.array(c, dtype=t) for c, t in
                                      zip(zip(*self._one), (np.int64, np.int64, np.int32, np.int64, np.float64))))
         if self._parts:
             line, ts, mid, lid, value = (np.concatenate(c) for c in zip(*self._parts))
-            raw = pa.array(self._raw, pa.string()) if self._raw is not None else pa.nulls(len(line), pa.string())
+            # raw: given with whole rows only (they come last), else the file is read again for it
+            raw = pa.nulls(len(line), pa.string()) if self._raw is None else pa.concat_arrays(
+                [pa.nulls(unquoted, pa.string()), pa.array(self._raw, pa.string())])
             _append(con, "om_long", pa.Table.from_arrays(
                 [pa.array(line), pa.array(ts, pa.timestamp("us")), pa.array(mid.astype(np.int32)),
                  pa.array(lid), pa.array(value), raw], schema=_LONG_SCHEMA))
