@@ -4,7 +4,9 @@ For a fleet size and period it generates the data once (cached under ``--work``)
 and prints (and writes as JSON):
 
 - ingest rate of Parquet, CSV and OpenMetrics, each beside DuckDB's bare ``CREATE TABLE AS
-  SELECT * FROM read_parquet(...)`` / ``read_csv(...)`` of the same rows in the same run;
+  SELECT * FROM read_parquet(...)`` / ``read_csv(...)`` of the same rows in the same run (OpenMetrics:
+  the first GPUs' first day as ``sample_metrics.openmetrics`` writes it, beside bare DuckDB reading
+  the Parquet of the same GPU rows; with the ingest's peak memory);
 - cold (first run on a new connection) and warm p50/p95 of every figure the pages draw
   (``pages.PAGES``), and each page's first render in headless Chromium;
 - peak memory of ingest (a child process) and of serving (the Streamlit server after every page);
@@ -437,8 +439,28 @@ def _figure(con, name: str, settings: Settings, params: dict[str, Any]):
 
 # ---------------------------------------------------------------- formats beside bare DuckDB
 
-def format_rates(folder: Path, work: Path, say: Say) -> list[dict[str, Any]]:
-    """CSV and OpenMetrics ingest of a slice of the first day, beside bare DuckDB on the same rows."""
+def _aifd_peak(*args: str) -> tuple[subprocess.CompletedProcess, float]:
+    """``aifd`` in a child process, and that child's own peak resident memory (MiB)."""
+    code = ("import json, resource, sys\nfrom dashboard.cli import main\nrc = main(sys.argv[1:])\n"
+            "print(json.dumps(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss), file=sys.stderr)\n"
+            "sys.exit(rc)")
+    out = subprocess.run([sys.executable, "-c", code, *args], capture_output=True, text=True)
+    try:
+        peak = int(out.stderr.strip().splitlines()[-1]) / 1024
+    except (IndexError, ValueError):
+        peak = float("nan")
+    return out, peak
+
+
+def _fresh(db: Path) -> Path:
+    for p in (db, db.with_name(db.name + ".wal")):
+        p.unlink(missing_ok=True)
+    shutil.rmtree(db.with_name(db.name + ".tmp"), ignore_errors=True)
+    return db
+
+
+def format_rates(folder: Path, work: Path, say: Say, om_gpu_rows: int = 200_000) -> list[dict[str, Any]]:
+    """CSV, Parquet and OpenMetrics ingest of a slice of the first day, beside bare DuckDB on the same rows."""
     import duckdb
 
     scratch = work / "formats"
@@ -455,9 +477,7 @@ def format_rates(folder: Path, work: Path, say: Say) -> list[dict[str, Any]]:
     con.close()
     out = []
     for fmt, path, bare in (("csv", csv_path, bare_csv), ("parquet", pq_path, lambda p, s: bare_parquet([p], s))):
-        db = scratch / "f.duckdb"
-        for p in (db, db.with_name(db.name + ".wal")):
-            p.unlink(missing_ok=True)
+        db = _fresh(scratch / "f.duckdb")
         r = _aifd("--db", str(db), "ingest", "--quiet", str(folder / "gpus.csv"))
         t = time.perf_counter()
         r = _aifd("--db", str(db), "ingest", "--quiet", str(path))
@@ -470,7 +490,55 @@ def format_rates(folder: Path, work: Path, say: Say) -> list[dict[str, Any]]:
                     "bare_seconds": b, "bare_rows_per_s": rows_wanted / b, "ratio_to_bare": b / elapsed})
         say(f"  ingest {fmt:8s} {rows_wanted:>10,} rows {rows_wanted / elapsed:12,.0f} rows/s   bare DuckDB {rows_wanted / b:12,.0f} rows/s"
             f"   ratio {b / elapsed:.2f}")
+    out.append(openmetrics_rate(folder, scratch, say, om_gpu_rows))
     return out
+
+
+def openmetrics_rate(folder: Path, scratch: Path, say: Say, gpu_rows: int) -> dict[str, Any]:
+    """The first GPUs of the first day (about ``gpu_rows`` GPU rows) written as OpenMetrics by
+    ``sample_metrics.openmetrics`` (one sample per line and field, as promtool back-fills it),
+    loaded with ``aifd ingest``; beside bare DuckDB reading the Parquet of the same GPU rows."""
+    import csv
+
+    import duckdb
+
+    from sample_metrics.openmetrics import write_openmetrics
+
+    day = sorted(folder.glob("gpu_samples-*.parquet"))[0]
+    sub = scratch / "om_fleet"
+    sub.mkdir()
+    con = duckdb.connect()
+    per_gpu = con.execute("SELECT count(*) / count(DISTINCT gpu_uuid) FROM read_parquet(?)", [str(day)]).fetchall()[0][0]
+    with open(folder / "gpus.csv", newline="", encoding="utf-8") as f:
+        reader = csv.reader(f)
+        header = next(reader)
+        gpus = [row for _, row in zip(range(max(1, round(gpu_rows / per_gpu))), reader)]
+    with open(sub / "gpus.csv", "w", newline="", encoding="utf-8") as f:
+        csv.writer(f).writerows([header, *gpus])
+    uuids = [row[header.index("gpu_uuid")] for row in gpus]
+    sub_day = sub / day.name
+    con.execute(f"COPY (SELECT * FROM read_parquet(?) WHERE gpu_uuid IN (SELECT unnest(?))) TO '{sub_day}' "
+                "(FORMAT parquet)", [str(day), uuids])
+    rows = con.execute("SELECT count(*) FROM read_parquet(?)", [str(sub_day)]).fetchall()[0][0]
+    con.close()
+    om = scratch / "gpus.om"
+    rep = write_openmetrics(sub, om, links=(), meters=False)
+    db = _fresh(scratch / "om.duckdb")
+    _aifd("--db", str(db), "ingest", "--quiet", str(sub / "gpus.csv"))
+    t = time.perf_counter()
+    r, peak = _aifd_peak("--db", str(db), "ingest", "--quiet", str(om))
+    elapsed = time.perf_counter() - t
+    if r.returncode:
+        return {"format": "openmetrics", "error": r.stdout[-500:]}
+    b = bare_parquet([sub_day], scratch)
+    lines = rep.total_samples
+    say(f"  ingest {'om':8s} {rows:>10,} rows {rows / elapsed:12,.0f} rows/s   bare DuckDB {rows / b:12,.0f} rows/s"
+        f"   ratio {b / elapsed:.2f}   ({lines:,} samples, {lines / elapsed:,.0f} lines/s, "
+        f"{om.stat().st_size / 2**20:,.0f} MiB, peak {peak:,.0f} MiB)")
+    return {"format": "openmetrics", "rows": rows, "samples": lines, "bytes": om.stat().st_size,
+            "seconds": elapsed, "rows_per_s": rows / elapsed, "lines_per_s": lines / elapsed,
+            "peak_rss_mib": peak, "bare_seconds": b, "bare_rows_per_s": rows / b, "ratio_to_bare": b / elapsed,
+            "bare_format": "parquet of the same GPU rows"}
 
 
 # ---------------------------------------------------------------- main
@@ -513,7 +581,7 @@ def _measure(args: argparse.Namespace, settings: Settings, report: Report, work:
             base_db = (folder, db)
     folder, db = base_db
     if args.formats:
-        say("== ingest rate by format (first day, 2 M rows)")
+        say("== ingest rate by format (first day: 2 M rows; OpenMetrics: the first GPUs, 200,000 rows)")
         report.ingest += format_rates(folder, work, say)
     if args.browser:
         say("== pages in headless Chromium (first render)")

@@ -27,6 +27,8 @@ class Staged:
     pre_rejects: list[tuple[int, str, str, str]] = field(default_factory=list)  # line, series, reason, raw
     warnings: list[str] = field(default_factory=list)
     stamped: datetime | None = None  # the time given to rows without a timestamp, when any had none
+    # rejects too many to hold: a relation (line, series, reason, raw, seq), stored with pre_rejects
+    reject_relation: str | None = None
 
 
 def stamp_time(path: Path, at: datetime | None) -> tuple[datetime, str]:
@@ -127,14 +129,13 @@ def _ends_with_newline(fb, size: int) -> bool:
 def _flush(con: duckdb.DuckDBPyConnection, names: list[str], cols: list[list], append: bool) -> None:
     table = pa.table({n: pa.array(c, type=pa.int64() if n == "line" else pa.string())
                       for n, c in zip(names, cols)})
-    con.register("csv_chunk", table)
-    try:
-        if append:
-            con.execute("INSERT INTO raw_csv SELECT * FROM csv_chunk")
-        else:
-            con.execute("CREATE OR REPLACE TEMP TABLE raw_csv AS SELECT * FROM csv_chunk")
-    finally:
-        con.unregister("csv_chunk")
+    if not append:
+        columns = ", ".join('"' + n.replace('"', '""') + '" ' + ("BIGINT" if n == "line" else "VARCHAR")
+                            for n in names)
+        con.execute(f"CREATE OR REPLACE TEMP TABLE raw_csv ({columns})")
+    # Copied in, not registered: a registered Arrow chunk stays referenced until the load's
+    # transaction ends, so memory would grow with the file.
+    con.from_arrow(table).insert_into("raw_csv")
 
 
 def read_parquet(con: duckdb.DuckDBPyConnection, path: Path, kind: str | None,

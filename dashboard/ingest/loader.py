@@ -120,8 +120,8 @@ def apply_staged(con: duckdb.DuckDBPyConnection, staged: files.Staged, load_id: 
     con.execute(f"CREATE OR REPLACE TEMP TABLE checked AS {check.sql}")
     n, bad = con.execute(
         "SELECT count(*), count(*) FILTER (WHERE reason IS NOT NULL) FROM checked").fetchall()[0]
-    stats.rows_in = n + len(staged.pre_rejects)
-    stats.rejected = bad + len(staged.pre_rejects)
+    pre_n = len(staged.pre_rejects)
+    pre_first = [(r[0], r[1] or None, r[2]) for r in staged.pre_rejects]
     if staged.pre_rejects:
         con.register("pre_rejects", pa.table({
             "line": [r[0] for r in staged.pre_rejects], "series": [r[1] or None for r in staged.pre_rejects],
@@ -129,13 +129,21 @@ def apply_staged(con: duckdb.DuckDBPyConnection, staged: files.Staged, load_id: 
         con.execute("INSERT INTO rejects SELECT ?, ?, line, series, reason, raw FROM pre_rejects",
                     [load_id, source])
         con.unregister("pre_rejects")
+    if staged.reject_relation:  # a reader's rejects kept in DuckDB (the OpenMetrics reader's)
+        rel = staged.reject_relation
+        pre_n += con.execute(f"SELECT count(*) FROM {rel}").fetchall()[0][0]
+        con.execute(f"INSERT INTO rejects SELECT ?, ?, line, series, reason, raw FROM {rel} "
+                    "ORDER BY coalesce(line, 0), seq", [load_id, source])
+        pre_first += con.execute(f"SELECT line, series, reason FROM {rel} ORDER BY coalesce(line, 0), seq "
+                                 "LIMIT ?", [SHOW_REASONS]).fetchall()
+    stats.rows_in = n + pre_n
+    stats.rejected = bad + pre_n
     if bad:
         _count(con, "ingest/rejects_insert", load_id=load_id, source=source)
     shown = con.execute(
         "SELECT line, series, reason FROM checked WHERE reason IS NOT NULL ORDER BY line LIMIT ?",
         [SHOW_REASONS]).fetchall()
-    stats.first_rejects = sorted([(r[0], r[1] or None, r[2]) for r in staged.pre_rejects] + shown,
-                                 key=lambda r: r[0] or 0)[:SHOW_REASONS]
+    stats.first_rejects = sorted(pre_first + shown, key=lambda r: r[0] or 0)[:SHOW_REASONS]
     good = n - bad
     if good == 0:
         return stats
@@ -160,8 +168,10 @@ def apply_staged(con: duckdb.DuckDBPyConnection, staged: files.Staged, load_id: 
     return stats
 
 
-_SCRATCH_VIEWS = ("src",)
-_SCRATCH_TABLES = ("stage", "checked", "raw_csv", "om_rows", "om_gpu_long", "om_link_long")
+_SCRATCH_VIEWS = ("src", "om_rejects_gpu", "om_rejects_link")
+_SCRATCH_TABLES = ("stage", "checked", "raw_csv", "om_rows", "om_gpu_long", "om_link_long", "om_long",
+                   "om_series_raw", "om_series", "om_rejects", "om_metrics", "om_dups", "om_link_ids",
+                   "om_conflict_keys", "om_conflicts", "om_need", "om_raw")
 
 
 def _drop_scratch(con: duckdb.DuckDBPyConnection) -> None:
