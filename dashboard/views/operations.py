@@ -57,7 +57,7 @@ def utilization(start, end, bucket: int, attention: Figure) -> None:
             tooltip=[ui.time_tip(), "pod:N", alt.Tooltip(f"{measure}:Q", title="%", format=".1f")])
         col.altair_chart((band + mean + lines).properties(height=300, title=title), width="stretch")
     missing = count(attention, "no_counters")
-    ui.provenance(util, "black: fleet mean over all samples; grey band: lowest to highest pod mean in each bucket; "
+    ui.provenance(util, "black: fleet mean (the mean over GPUs per 5-minute interval, averaged over the bucket); grey band: lowest to highest pod mean in each bucket; "
                         "coloured: the pods with the lowest mean tensor activity over the range"
                         + (f"; {missing:,} GPUs report no profiling counters in the range (ops_attention_counts): "
                            "they are left out of the tensor line, not counted as 0" if missing else ""))
