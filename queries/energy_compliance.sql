@@ -62,7 +62,8 @@ valued AS (
                       ELSE CASE d.basis WHEN 'it' THEN ytd.it_kw_peak ELSE ytd.facility_kw_peak END END AS yv,
            ytd.hours / (epoch(judged.y0 + INTERVAL 1 YEAR) - epoch(judged.y0)) * 3600 AS coverage,
            judged.d AS judged_on
-    FROM dated d, per, ytd, judged
+    -- without meter data energy_over has no row: the rules still show, with verdict 'no data'
+    FROM dated d CROSS JOIN judged LEFT JOIN per ON true LEFT JOIN ytd ON true
     WHERE d.effective_until IS NULL OR d.effective_until >= judged.y0::DATE
 )
 SELECT rule_set, rule_id, kpi,

@@ -275,6 +275,15 @@ def test_a_period_that_misses_its_threshold_puts_a_passing_year_at_risk(con, tmp
     assert last_hour.verdict == "at risk"
 
 
+def test_without_meter_data_every_rule_still_shows_with_no_data(con):
+    # a store with GPU telemetry but no facility meters yet: the law's rules are listed, not hidden
+    f = figure(con, "energy_compliance", start=T0, end=END).frame
+    assert {"enefg_pue_existing_2027", "enefg_renewable_2024", "enefg_scope_300kw"} <= set(f.rule_id)
+    numeric = f[f.kpi.isin(["pue", "erf", "ref", "scope"])]
+    assert len(numeric) and set(numeric.verdict) == {"no data"} and numeric.projected_value.isna().all()
+    assert set(f[f.kpi == "pue"].value_text) == {"no data"}
+
+
 def test_an_unknown_rule_set_is_named(site):
     with pytest.raises(QueryError, match="rule set enefg_2031 has no rules in law_rules .known: enefg_2023, "
                                          "enefg_amendment_2026_bill, eu_eed_2024_1364, eu_labels_2026"):
