@@ -1,19 +1,14 @@
 """End to end: the real Streamlit server on 127.0.0.1, every page opened in headless Chromium."""
 from __future__ import annotations
 
-import os
 import shutil
-import socket
-import subprocess
-import sys
 import time
-import urllib.request
 from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parent.parent
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+from .browser import chromium, open_page, streamlit_server
+
 PAGES = {"": "AI factory at a glance", "sovereignty": "Sovereignty", "context": "The site among its peers",
          "performance": "Performance", "operations": "Operations", "data": "Data", "audit": "Audit",
          "energy": "Energy", "network": "Network"}
@@ -21,72 +16,18 @@ PAGES = {"": "AI factory at a glance", "sovereignty": "Sovereignty", "context": 
 pytestmark = pytest.mark.browser
 
 
-def _require(condition: bool, why: str) -> None:
-    if not condition:
-        if os.environ.get("CI") == "true":
-            pytest.fail(f"{why} (required under CI)")
-        pytest.skip(why)
-
-
 @pytest.fixture(scope="module")
 def server(sample_db: Path, tmp_path_factory):
-    _require(Path(CHROMIUM).exists(), "no Chromium: apt-get install -y chromium")
-    try:
-        import playwright.sync_api  # noqa: F401
-    except ImportError:
-        _require(False, "playwright is not installed: pip install -e '.[test]'")
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
     db = tmp_path_factory.mktemp("browser") / "sample.duckdb"
     shutil.copy(sample_db, db)
-    log = open(db.with_suffix(".log"), "w")
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", str(ROOT / "dashboard" / "app.py"),
-         "--server.port", str(port), "--server.address", "127.0.0.1", "--server.headless", "true",
-         "--browser.gatherUsageStats", "false"],
-        env=dict(os.environ, AIFD_DB=str(db)), stdout=log, stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.time() + 60
-    while time.time() < deadline:
-        try:
-            if urllib.request.urlopen(f"{url}/_stcore/health", timeout=2).status == 200:
-                break
-        except OSError:
-            time.sleep(0.3)
-    else:
-        proc.terminate()
-        pytest.fail(f"streamlit did not start: {db.with_suffix('.log').read_text()[-2000:]}")
-    yield url
-    proc.terminate()
-    proc.wait(timeout=20)
-    log.close()
+    with streamlit_server(db, db.with_suffix(".log")) as url:
+        yield url
 
 
 @pytest.fixture(scope="module")
 def browser(server):
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=[
-            "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking",
-            "--disable-component-update", "--disable-sync", "--no-first-run"])
+    with chromium() as b:
         yield b
-        b.close()
-
-
-def open_page(browser, url: str, height: int = 2400):
-    page = browser.new_page(viewport={"width": 1400, "height": height})
-    errors: list[str] = []
-    page.on("pageerror", lambda e: errors.append(str(e)))
-    page.goto(url)
-    page.wait_for_selector('[data-testid="stApp"]', timeout=30_000)
-    # "notRunning" is also the state before the first run starts: wait for the page's title first
-    page.wait_for_selector('[data-testid="stMain"] h1', timeout=120_000)
-    page.wait_for_function(
-        "() => document.querySelector('[data-testid=\"stApp\"]')?.dataset?.testScriptState === 'notRunning'",
-        timeout=180_000)
-    return page, errors
 
 
 @pytest.mark.parametrize("path", list(PAGES))

@@ -5,11 +5,8 @@ Sovereignty page must not be empty after the README's command."""
 from __future__ import annotations
 
 import os
-import socket
 import subprocess
 import sys
-import time
-import urllib.request
 from pathlib import Path
 
 import pytest
@@ -19,7 +16,7 @@ from dashboard.figures import run
 from dashboard.metrics.claim import verdict
 from dashboard.store import connect
 
-from .test_browser import CHROMIUM, ROOT, _require, open_page
+from .browser import chromium, open_page, streamlit_server
 
 pytestmark = pytest.mark.browser
 GPUS = 2000
@@ -54,48 +51,14 @@ def truth(fleet_db) -> dict:
 
 @pytest.fixture(scope="module")
 def server(fleet_db, tmp_path_factory):
-    _require(Path(CHROMIUM).exists(), "no Chromium: apt-get install -y chromium")
-    try:
-        import playwright.sync_api  # noqa: F401
-    except ImportError:
-        _require(False, "playwright is not installed: pip install -e '.[test]'")
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    log_path = tmp_path_factory.mktemp("fleet-server") / "streamlit.log"
-    log = open(log_path, "w")
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", str(ROOT / "dashboard" / "app.py"),
-         "--server.port", str(port), "--server.address", "127.0.0.1", "--server.headless", "true",
-         "--browser.gatherUsageStats", "false"],
-        env=dict(os.environ, AIFD_DB=str(fleet_db)), stdout=log, stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.time() + 60
-    while time.time() < deadline:
-        try:
-            if urllib.request.urlopen(f"{url}/_stcore/health", timeout=2).status == 200:
-                break
-        except OSError:
-            time.sleep(0.3)
-    else:
-        proc.terminate()
-        pytest.fail(f"streamlit did not start: {log_path.read_text()[-2000:]}")
-    yield url
-    proc.terminate()
-    proc.wait(timeout=20)
-    log.close()
+    with streamlit_server(fleet_db, tmp_path_factory.mktemp("fleet-server") / "streamlit.log") as url:
+        yield url
 
 
 @pytest.fixture(scope="module")
 def browser(server):
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=[
-            "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking",
-            "--disable-component-update", "--disable-sync", "--no-first-run"])
+    with chromium() as b:
         yield b
-        b.close()
 
 
 def tiles(page) -> dict[str, str]:

@@ -51,7 +51,7 @@ LINKS = "link_id,a_end,b_end,capacity_gbps,carrier,kind\nup,a,b,10,DT,uplink\n"
 
 
 def _links(minutes) -> str:
-    rows = [f"ts,link_id,rx_bytes,tx_bytes"]
+    rows = ["ts,link_id,rx_bytes,tx_bytes"]
     for i in minutes:
         rx = (i * 6e10) if i < 120 else (i - 120) * 3e10   # reset at 02:00
         rows.append(f"{T0 + timedelta(minutes=i):%Y-%m-%dT%H:%M:%S},up,{int(rx)},{int(i * 1e9)}")

@@ -27,7 +27,7 @@ from dashboard.cli import main as aifd
 from dashboard.config import PrometheusSettings, Settings, load_settings, parse_duration
 from dashboard.ingest import ensure_reference, load_path, load_paths
 from dashboard.pages import PAGES
-from dashboard.store import StoreBusy, connect
+from dashboard.store import connect
 from dashboard.sync import SyncError, sync
 from dashboard.sync.run import Windows, plan_gaps
 from dashboard.sync.mapping import metric_specs

@@ -28,7 +28,6 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from datetime import date
-from pathlib import Path
 from urllib.parse import unquote
 
 import duckdb

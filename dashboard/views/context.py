@@ -277,7 +277,7 @@ def claim(comp: Comparison, s: Site) -> None:
         nameplate = s.claim.value(col, row)
         if nameplate:
             data = pd.concat([data, pd.DataFrame([{
-                "peer": f"This site, nameplate (store)", "peer_group": STORE, "basis": "peak (store)",
+                "peer": "This site, nameplate (store)", "peer_group": STORE, "basis": "peak (store)",
                 "precision": comp.precision, "sparsity": comp.sparsity, "value": nameplate,
                 "stated": s.claim.text(col, row), "source_kind": "this store", "source": None}])],
                 ignore_index=True)
