@@ -20,6 +20,7 @@ else runs on it: the JSON records the machine's load average before and after.
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import os
 import platform
@@ -35,7 +36,7 @@ from pathlib import Path
 from typing import Any, Callable
 
 from . import figures
-from .config import Settings
+from .config import REPO_ROOT, Settings
 from .pages import PAGES
 from .store import connect
 
@@ -73,14 +74,25 @@ class Report:
 
 # ---------------------------------------------------------------- data
 
+def generator_digest() -> str:
+    """A digest of the generator's source: cached data made by another version is made again."""
+    h = hashlib.sha256()
+    for p in sorted((REPO_ROOT / "sample_metrics").glob("*.py")):
+        h.update(p.name.encode() + b"\0" + p.read_bytes())
+    return h.hexdigest()[:16]
+
+
 def dataset(work: Path, gpus: int, days: float, interval: int, say: Say) -> Path:
     from sample_metrics.generate import generate
 
     folder = work / f"fleet-{gpus}-{days:g}d-{interval}s"
-    if not (folder / "manifest.json").exists():
+    marker, digest = folder / "generator.sha", generator_digest()
+    if not (folder / "manifest.json").exists() or not marker.exists() or marker.read_text().strip() != digest:
+        shutil.rmtree(folder, ignore_errors=True)
         t = time.perf_counter()
         say(f"generating {gpus:,} GPUs × {days:g} days every {interval} s into {folder}")
         generate(folder, gpus=gpus, days=days, interval_s=interval, progress=lambda m: None)
+        marker.write_text(digest + "\n")
         say(f"  generated in {time.perf_counter() - t:.0f} s")
     return folder
 
@@ -383,7 +395,8 @@ def prometheus_side(folder: Path, db: Path, work: Path, settings: Settings, repe
     find_binary("prometheus"), find_binary("promtool")
     om = work / f"{folder.name}.om"
     tsdb = work / f"{folder.name}.tsdb"
-    if not (tsdb / "done").exists():
+    done, digest = tsdb / "done", (folder / "generator.sha").read_text().strip()
+    if not done.exists() or (done.read_text().split() or [""])[0] != digest:
         t = time.perf_counter()
         say(f"writing OpenMetrics for Prometheus: {om}")
         write_openmetrics(folder, om, links=("snmp",), meters=False, peak_precisions=("bf16",))
@@ -391,7 +404,7 @@ def prometheus_side(folder: Path, db: Path, work: Path, settings: Settings, repe
         shutil.rmtree(tsdb, ignore_errors=True)
         t = time.perf_counter()
         backfill(om, tsdb, max_block_duration="24h")
-        (tsdb / "done").write_text(f"{time.perf_counter() - t:.0f} s\n")
+        done.write_text(f"{digest} back-filled in {time.perf_counter() - t:.0f} s\n")
         say(f"  back-filled in {time.perf_counter() - t:.0f} s")
         om.unlink(missing_ok=True)  # tens of GB; the TSDB is what is kept
     con = connect(db, read_only=True)
