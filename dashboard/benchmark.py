@@ -24,7 +24,6 @@ import hashlib
 import json
 import os
 import platform
-import resource
 import shutil
 import statistics
 import subprocess
@@ -54,10 +53,6 @@ def _p(values: list[float], q: float) -> float:
 
 def _aifd(*args: str, env: dict | None = None) -> subprocess.CompletedProcess:
     return subprocess.run([sys.executable, "-m", "dashboard.cli", *args], capture_output=True, text=True, env=env)
-
-
-def _child_peak_mib() -> float:
-    return resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
 
 
 @dataclass
@@ -136,18 +131,16 @@ def ingest_folder(db: Path, folder: Path, say: Say) -> dict[str, Any]:
     """Load a generated folder into a new database in a child process (its peak memory is measured)."""
     for p in (db, db.with_name(db.name + ".wal")):
         p.unlink(missing_ok=True)
-    before = _child_peak_mib()
     t = time.perf_counter()
-    out = _aifd("--db", str(db), "demo", "--source", str(folder))
+    out, peak = _aifd_peak("--db", str(db), "demo", "--source", str(folder))
     elapsed = time.perf_counter() - t
     if out.returncode:
         raise RuntimeError(f"ingest of {folder} failed: {out.stdout[-2000:]}{out.stderr[-2000:]}")
     con = connect(db, read_only=True)
     rows = con.execute("SELECT count(*) FROM gpu_samples").fetchall()[0][0]
     con.close()
-    peak = _child_peak_mib()
     return {"seconds": elapsed, "gpu_rows": rows, "rows_per_s": rows / elapsed,
-            "peak_rss_mib": peak if peak > before else None, "db_mib": db.stat().st_size / 2**20}
+            "peak_rss_mib": peak, "db_mib": db.stat().st_size / 2**20}
 
 
 # ---------------------------------------------------------------- figures
@@ -453,9 +446,13 @@ def _figure(con, name: str, settings: Settings, params: dict[str, Any]):
 # ---------------------------------------------------------------- formats beside bare DuckDB
 
 def _aifd_peak(*args: str) -> tuple[subprocess.CompletedProcess, float]:
-    """``aifd`` in a child process, and that child's own peak resident memory (MiB)."""
-    code = ("import json, resource, sys\nfrom dashboard.cli import main\nrc = main(sys.argv[1:])\n"
-            "print(json.dumps(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss), file=sys.stderr)\n"
+    """``aifd`` in a child process, and that child's own peak resident memory (MiB).
+
+    Read from VmHWM, not getrusage: Linux carries the parent's high-water mark into a child's
+    ru_maxrss across fork and exec, so a benchmark process that grew would inflate every child."""
+    code = ("import sys\nfrom dashboard.cli import main\nrc = main(sys.argv[1:])\n"
+            "hwm = [l for l in open('/proc/self/status') if l.startswith('VmHWM')]\n"
+            "print(hwm[0].split()[1] if hwm else 'nan', file=sys.stderr)\n"
             "sys.exit(rc)")
     out = subprocess.run([sys.executable, "-c", code, *args], capture_output=True, text=True)
     try:
