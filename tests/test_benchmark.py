@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 from dashboard.benchmark import generator_digest, page_figures
+from tests.prometheus_fixture import require_prometheus
 
 
 def bench(work: Path) -> tuple[str, dict]:
@@ -35,3 +36,21 @@ def test_bench_times_every_page_figure_and_regenerates_stale_data(tmp_path):
     marker.write_text("made-by-another-version\n")
     text, _ = bench(tmp_path)
     assert "generating 64 GPUs" in text                  # another generator: made again
+
+
+def test_bench_asks_a_real_prometheus_the_same_questions_and_the_answers_agree(tmp_path):
+    require_prometheus()
+    # 0.1 day ends 24 minutes into its third hour: the bench compares the two whole hours
+    out = subprocess.run([sys.executable, "-m", "dashboard.cli", "bench", "--gpus", "64", "--days", "0.1",
+                          "--repeat", "1", "--no-browser", "--no-formats", "--work", str(tmp_path)],
+                         capture_output=True, text=True, timeout=400)
+    assert out.returncode == 0, out.stdout[-2000:] + out.stderr[-2000:]
+    report = json.loads((tmp_path / "bench-64-0.1d.json").read_text())
+    asked = {q["figure"]: q for q in report["prometheus"]}
+    assert set(asked) == {"energy_power", "ops_utilization", "perf_delivered", "perf_pods",
+                          "perf_idle_gpus", "perf_unhealthy_gpus", "energy_headline"}
+    for q in asked.values():
+        assert "error" not in q, q
+        assert q["agrees"] is True, q                    # a JSON boolean, not the string "True"
+        assert q["promql_p50_ms"] > 0 and q["ratio"] > 0
+    assert "DIFFERS" not in out.stdout and "PromQL failed" not in out.stdout
