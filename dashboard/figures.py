@@ -110,7 +110,7 @@ class Figure:
         rng = self.data_range
         if rng:
             parts.append(f"{rng[0]:%Y-%m-%d %H:%M} → {rng[1]:%Y-%m-%d %H:%M} UTC")
-        other = {k: v for k, v in self.shown_params().items() if k not in ("start", "end")}
+        other = {k: v for k, v in self.shown_params().items() if k not in ("start", "end") and v is not None}
         if other:
             parts.append(", ".join(f"{k}={v:.6g}" if isinstance(v, float) else f"{k}={v}"
                                    for k, v in other.items()))

@@ -230,10 +230,8 @@ def _column_config(c: queries.Column, symbol: str | None = None, width: str | No
         return cc.TextColumn(title, help=c.help, width=width)
     if u.kind == "url":  # the link shows the site's host name; the full address on hover and click
         return cc.LinkColumn(title, help=c.help, width=width, display_text=r"https?://(?:www\.)?([^/?#]+)")
-    if u.kind == "ratio":
-        return cc.NumberColumn(title, format="percent", help=c.help, width=width)
-    if u.kind == "percent":
-        return cc.NumberColumn(title, format="%.1f", help=c.help, width=width)
+    if u.kind in ("ratio", "percent"):  # a ratio arrives here already multiplied by 100
+        return cc.NumberColumn(title, format=f"%.{1 if decimals is None else decimals}f", help=c.help, width=width)
     if u.kind == "count":
         return cc.NumberColumn(title, format="%,d" if not u.scale else "%,.1f", help=c.help, width=width)
     return cc.NumberColumn(title, format=f"%,.{u.decimals if decimals is None else decimals}f",
@@ -257,7 +255,11 @@ def table(fig: Figure, columns: Iterable[str] | None = None, *, height: int | No
         c = fig.query.column(name)
         u = units.unit(c.unit)
         symbol = decimals = None
-        if u.scale and u.kind != "count" and len(frame) and name not in set(keep_unit):
+        if u.kind in ("ratio", "percent") and len(frame):
+            if u.kind == "ratio":  # shown like a percent column: "49.0" under "(%)", not "49.04%"
+                frame[name] = frame[name] * 100
+            decimals = max(1, units.decimals_for(frame[name]))  # 0.69 stays 0.69, not 0.7
+        elif u.scale and u.kind != "count" and len(frame) and name not in set(keep_unit):
             factor, symbol = units.column_scale(frame[name], c.unit)
             frame[name] = frame[name] / factor
             decimals = units.decimals_for(frame[name])
@@ -268,7 +270,7 @@ def table(fig: Figure, columns: Iterable[str] | None = None, *, height: int | No
                else f"`{fig.cli()}`")
         st.caption(f"First {len(frame):,} of {total:,} {noun}, worst first; {how} lists them all.")
     st.dataframe(frame, hide_index=True, width="stretch", height=height or "auto", column_config=config,
-                 column_order=names)
+                 column_order=names, placeholder="—")
 
 
 def fmt(value: Any, unit: str, digits: int = 3) -> str:
@@ -296,7 +298,7 @@ def utc(frame: pd.DataFrame, *cols: str) -> pd.DataFrame:
 
 
 # Axis labels for data in TFLOPS, written in PF or EF with thousands separators (formatting only).
-FLOPS_LABELS = ("datum.value >= 1e6 ? format(datum.value / 1e6, ',~g') + ' EF' "
+FLOPS_LABELS = ("datum.value == 0 ? '0' : datum.value >= 1e6 ? format(datum.value / 1e6, ',~g') + ' EF' "
                 ": datum.value >= 1e3 ? format(datum.value / 1e3, ',~g') + ' PF' "
                 ": format(datum.value, ',~g') + ' TF'")
 

@@ -18,6 +18,7 @@
 -- column: projected_value 1: projected annual — the calendar year to the range's end: energies summed, then divided (the rest of the year taken to look like the part metered)
 -- column: threshold_value 1: threshold — in the KPI's terms (PUE; shares as ratios 0..1; kW)
 -- column: value_text text: projected annual value — as the law writes it
+-- column: period_text text: value in range — the range's value as the law writes it
 -- column: verdict text: verdict — pass, at risk, fail, no data; duties say duty; scope says in scope or check rated power
 -- column: year_coverage ratio: year metered — facility-meter hours of the year to date / hours in the year
 -- column: legal_reference text: legal reference
@@ -87,6 +88,11 @@ SELECT rule_set, rule_id, kpi,
             WHEN kpi = 'pue' THEN format('{:.3f}', yv)
             WHEN share THEN format('{:.1f} %', yv * 100)
             ELSE format('{:.0f} kW peak', yv) END AS value_text,
+       CASE WHEN comparator = 'duty' AND size_threshold_kw IS NULL THEN NULL
+            WHEN pv IS NULL THEN 'no data'
+            WHEN kpi = 'pue' THEN format('{:.3f}', pv)
+            WHEN share THEN format('{:.1f} %', pv * 100)
+            ELSE format('{:.0f} kW peak', pv) END AS period_text,
        CASE WHEN comparator = 'duty'
                  THEN CASE WHEN size_threshold_kw IS NULL OR yv >= size_threshold_kw THEN 'duty'
                            ELSE 'duty if rated ≥ ' || CAST(size_threshold_kw AS VARCHAR) || ' kW' END

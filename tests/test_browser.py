@@ -171,7 +171,8 @@ def test_audit_page_builds_a_report_and_the_zip_downloads(browser, server, sampl
 def test_network_drills_down_from_the_site_to_a_link(browser, server):
     page, errors = open_page(browser, f"{server}/network", height=3000)
     try:
-        page.get_by_text("link=None", exact=False).first.wait_for(timeout=30_000)
+        page.get_by_text("net_link_series", exact=False).first.wait_for(timeout=30_000)
+        assert page.get_by_text("link=uplink", exact=False).count() == 0   # the site, no link chosen
         page.locator('[data-testid="stMain"] [data-testid="stSelectbox"]').last.click()
         page.get_by_role("option", name="uplink-fra-1").click()
         _settle(page)

@@ -123,7 +123,7 @@ def test_network_page_drills_down_to_a_link(sample_db, monkeypatch):
     at = render(PAGES / "network.py", sample_db, monkeypatch)
     ranked = next(d.value for d in at.dataframe if "p95_util_pct" in d.value.columns)
     assert (ranked.iloc[0]["link"], ranked.iloc[0]["direction"]) == ("uplink-fra-1", "in")  # the saturated uplink
-    assert "link=None" in captions(at)
+    assert "net_link_series" in captions(at) and "link=" not in captions(at)  # the site, no link chosen
     at.selectbox(key="net_link").set_value("uplink-muc-1").run()
     assert not at.exception and "link=uplink-muc-1" in captions(at)
 
@@ -138,3 +138,23 @@ def test_energy_and_network_pages_on_an_empty_store_say_what_is_missing(db_path,
     assert not any("nan" in (m.value + (m.delta or "")) for m in at.metric)
     at = render(PAGES / "network.py", db_path, monkeypatch)
     assert any("No links in the store" in i.value for i in at.info)
+
+
+def test_tables_show_ratios_as_percent_numbers_and_energy_values_as_the_law_writes_them(sample_db, monkeypatch):
+    from dashboard.store import connect
+    from tests.conftest import figure
+
+    at = render(PAGES / "performance.py", sample_db, monkeypatch)
+    pods = next(d.value for d in at.dataframe if "mfu" in d.value.columns and "pod" in d.value.columns)
+    con = connect(sample_db, read_only=True)
+    try:
+        stored = figure(con, "perf_pods").frame.set_index("pod")["mfu"]
+    finally:
+        con.close()
+    # the same column as the other percentages: 30.9 under "(%)", not 0.309 drawn as "30.89%"
+    assert pods.set_index("pod")["mfu"].round(9).equals((stored * 100).round(9).loc[pods["pod"]].rename("mfu"))
+
+    at = render(PAGES / "energy.py", sample_db, monkeypatch)
+    rules = next(d.value for d in at.dataframe if "period_text" in d.value.columns)
+    ref = rules[rules["requirement"].str.startswith("REF")].iloc[0]
+    assert ref["period_text"].endswith(" %")             # 49.0 %, not the ratio 0.490 beside it

@@ -54,7 +54,7 @@ def indicators(start, end) -> None:
     ui.tile(c2, "No data in the range", f"{counts.get(regulatory.NO_DATA, 0)}", *runs)
     ui.tile(c3, "Missing (no product data)", f"{counts.get(regulatory.MISSING, 0)}", *runs)
     ui.table(sheet, ["name", "legal_reference", "status", "value", "value_unit", "figure", "definition"],
-             widths={"name": "medium", "definition": "large"}, height=420)
+             widths={"name": "medium", "value": "medium", "definition": "large"}, height=420)
     for fig in runs:
         ui.provenance(fig)
 
@@ -65,8 +65,8 @@ ui.page_header("Audit", "Take a period's figures away, file them, and prove late
 _start, _end = ui.time_range()
 st.markdown(f"**Period:** {_start:%Y-%m-%d %H:%M} → {_end:%Y-%m-%d %H:%M} UTC (the range picker in the sidebar)")
 st.markdown("**Sections**")
-_cols = st.columns(len(SECTIONS))
-_sections = [s.key for s, c in zip(SECTIONS, _cols)
+_cols = st.columns(4)  # two rows: seven labels fit without being cut
+_sections = [s.key for i, s in enumerate(SECTIONS) for c in [_cols[i % 4]]
              if c.checkbox(s.key.capitalize(), value=True, key=f"audit_sec_{s.key}", help=s.about)]
 st.markdown("**Formats**")
 _cols = st.columns(len(build.FORMATS))

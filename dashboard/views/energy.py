@@ -96,7 +96,7 @@ def law(start, end, rule_set: str) -> None:
                      "bound is not verified.",
                 note=f"{labels.text('value', i, digits=4)} · {labels.text('confidence', i)}" if len(row) else None)
     ui.table(Figure(fig.query, fig.params, dates(numeric, "due_from", "due_until"), fig.elapsed_ms), ["requirement", "verdict", "value_text", "timing", "due_from", "due_until",
-                         "period_value", "legal_reference", "rule_set", "confidence", "deadline"])
+                         "period_text", "legal_reference", "rule_set", "confidence", "deadline"])
     coverage = fig.value("year_coverage")
     ui.provenance(fig, f"the year judged is {year}; {ui.pct(coverage)} of it is metered, so the projected "
                        "annual value is this part of the year taken as the whole" if coverage is not None else None)

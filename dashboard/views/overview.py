@@ -55,8 +55,8 @@ def plausibility(claim: Figure) -> Figure:
     st.markdown(sentence)
     fleet = claim.frame[claim.frame.scope == "fleet"].reset_index(drop=True)
     table = Figure(claim.query, claim.params, fleet, claim.elapsed_ms)
-    ui.table(table, ["precision", "per_gpu_dense_tflops", "peak_dense_tflops", "peak_sparse_tflops",
-                     "target_share_dense", "target_share_sparse", "reading"],
+    ui.table(table, ["precision", "reading", "per_gpu_dense_tflops", "peak_dense_tflops", "peak_sparse_tflops",
+                     "target_share_dense", "target_share_sparse"],
              widths={"precision": "small", "reading": "medium"}, keep_unit=["per_gpu_dense_tflops"])
     ui.provenance(claim, "target share = target / nameplate: the MFU at which the fleet would deliver the target; "
                          "a nameplate within 20 % of the target 'matches' it")

@@ -131,8 +131,8 @@ def claim_check() -> None:
     if sentence:
         st.markdown(f"**Is the claim plausible?** {sentence}")
     fleet_claim = Figure(claim.query, claim.params, fleet.reset_index(drop=True), claim.elapsed_ms)
-    ui.table(fleet_claim, ["precision", "per_gpu_dense_tflops", "peak_dense_tflops", "peak_sparse_tflops",
-                           "target_share_dense", "target_share_sparse", "reading", "met_dense", "met_sparse",
+    ui.table(fleet_claim, ["precision", "reading", "per_gpu_dense_tflops", "peak_dense_tflops", "peak_sparse_tflops",
+                           "target_share_dense", "target_share_sparse", "met_dense", "met_sparse",
                            "gpus_needed_dense", "gpus_needed_sparse", "target_per_gpu_tflops", "gpus_peak_unknown"],
              widths={"precision": "small", "reading": "medium"},
              keep_unit=["per_gpu_dense_tflops", "target_per_gpu_tflops"])
@@ -145,11 +145,11 @@ def claim_check() -> None:
     models["precision"] = models["precision"].str.upper()
     pivot = models.pivot(index="model", columns="precision", values=needed_col)[[p.upper() for p in PRECISIONS]]
     st.markdown(f"**GPUs of each catalog model needed to reach {ui.fmt(target.tflops, 'TFLOPS')}** "
-                f"({sparse_word} nameplate; None = the datasheet gives no figure at that precision)")
+                f"({sparse_word} nameplate; — = the datasheet gives no figure at that precision)")
     st.dataframe(pivot.reset_index(), width="stretch", hide_index=True,
                  column_config={"model": st.column_config.TextColumn("catalog model", width="large"),
                                 **{p.upper(): st.column_config.NumberColumn(p.upper(), format="%,d")
-                                   for p in PRECISIONS}})
+                                   for p in PRECISIONS}}, placeholder="—")
     ui.provenance(claim)
 
 
