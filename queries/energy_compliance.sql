@@ -14,7 +14,7 @@
 -- column: due_from date: applies from — the later of the rule's effective date and commissioning + the years the rule grants ("within N years of commissioning")
 -- column: due_until date: applies until
 -- column: timing text: timing — in force on the last day of the range, upcoming, or ended during the year
--- column: period_value 1: value in range — the range's value (PUE; ERF and REF as ratios 0..1; scope: peak kW)
+-- column: period_value 1: value in range, number — the range's value (PUE; ERF and REF as ratios 0..1; scope: peak kW)
 -- column: projected_value 1: projected annual — the calendar year to the range's end: energies summed, then divided (the rest of the year taken to look like the part metered)
 -- column: threshold_value 1: threshold — in the KPI's terms (PUE; shares as ratios 0..1; kW)
 -- column: value_text text: projected annual value — as the law writes it

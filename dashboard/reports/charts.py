@@ -132,7 +132,7 @@ def sov_layers(frame: pd.DataFrame, s: Settings) -> list[alt.Chart]:
     long["view"] = long["view"].map({"us_share_critical": "parent view", "us_share_critical_hq": "HQ view"})
     return [alt.Chart(long).mark_bar().encode(
         y=alt.Y("label:N", sort=list(frame.label), title=None, axis=alt.Axis(labelLimit=260)),
-        x=alt.X("share:Q", title="criticality-weighted US share (%)", axis=alt.Axis(format="%"),
+        x=alt.X("share:Q", title="criticality-weighted US share (%)", axis=alt.Axis(format="%", values=[0, 0.2, 0.4, 0.6, 0.8, 1.0]),
                 scale=alt.Scale(domain=[0, 1])),
         yOffset=alt.YOffset("view:N", sort=["parent view", "HQ view"]),
         color=alt.Color("view:N", title=None, legend=alt.Legend(orient="top"),
