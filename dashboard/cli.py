@@ -309,7 +309,7 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
     or SIGINT to aifd stops them too, so no server is left behind."""
     if Path(settings.db_path).exists():  # migrate and build derived tables once, before any page reads
         _writer(settings).close()
-    cmd = [sys.executable, "-m", "streamlit", "run", str(REPO_ROOT / "dashboard" / "app.py"),
+    cmd = [sys.executable, "-m", "dashboard.server", "run", str(REPO_ROOT / "dashboard" / "app.py"),
            "--server.port", str(args.port), "--server.address", args.address,
            "--server.headless", "true", "--browser.gatherUsageStats", "false",
            "--", "--db", str(Path(settings.db_path).resolve())]

@@ -40,7 +40,7 @@ def streamlit_server(db: Path, log_path: Path) -> Iterator[str]:
         port = s.getsockname()[1]
     with open(log_path, "w") as log:
         proc = subprocess.Popen(
-            [sys.executable, "-m", "streamlit", "run", str(ROOT / "dashboard" / "app.py"),
+            [sys.executable, "-m", "dashboard.server", "run", str(ROOT / "dashboard" / "app.py"),
              "--server.port", str(port), "--server.address", "127.0.0.1", "--server.headless", "true",
              "--browser.gatherUsageStats", "false"],
             env=dict(os.environ, AIFD_DB=str(db)), stdout=log, stderr=subprocess.STDOUT)

@@ -164,7 +164,7 @@ def test_overview_states_the_verdict_and_the_shares(sample_db, sample, monkeypat
     text = "\n".join(m.value for m in at.markdown)
     assert "On 1,024 GPUs" in text and "488 TFLOPS per GPU" in text and "matches no standard precision" in text
     shares = next(d.value for d in at.dataframe if "target_share_dense" in d.value.columns).set_index("precision")
-    assert shares.loc["bf16", "target_share_dense"] == pytest.approx(500_000 / 1_856_000)
+    assert shares.loc["bf16", "target_share_dense"] == pytest.approx(100 * 500_000 / 1_856_000)  # drawn in %
     assert shares.loc["fp64", "reading"] == "above nameplate"
     tiles = {m.label: m for m in at.metric}
     assert tiles["MFU, est."].delta == "794 idle · 15 unhealthy"
@@ -182,7 +182,7 @@ def test_performance_claim_check_states_the_verdict(sample_db, monkeypatch):
     verdicts = [m.value for m in at.markdown if m.value.startswith("**Is the claim plausible?**")]
     assert len(verdicts) == 1 and "488 TFLOPS per GPU" in verdicts[0] and "above the FP64 peak" in verdicts[0]
     table = next(d.value for d in at.dataframe if "target_share_sparse" in d.value.columns).set_index("precision")
-    assert table.loc["fp8", "target_share_sparse"] == pytest.approx(500_000 / 7_424_000)
+    assert table.loc["fp8", "target_share_sparse"] == pytest.approx(100 * 500_000 / 7_424_000)  # drawn in %
     tiles = {m.label: m for m in at.metric}
     assert tiles["Idle / unhealthy GPUs"].value == "794 / 15"
     assert tiles["Idle GPUs (≥ 1 idle run)"].value == "794"
