@@ -54,6 +54,16 @@ def data_range(con: duckdb.DuckDBPyConnection) -> tuple[datetime, datetime]:
     return row[0], row[1] + timedelta(seconds=1)
 
 
+def bucket_minutes(start: datetime, end: datetime, points: int = 200) -> int:
+    """A bucket width giving about ``points`` buckets over a range, rounded to a tidy number of
+    minutes: the pages and the reports pick the same width for the same range."""
+    minutes = max(1, (end - start).total_seconds() / 60 / points)
+    for tidy in (1, 5, 10, 15, 30, 60, 120, 360, 720, 1440):
+        if minutes <= tidy:
+            return tidy
+    return 1440
+
+
 def whole_hours(lo: datetime, hi: datetime) -> tuple[datetime, datetime]:
     """[lo, hi) widened to whole hours: the same samples, and figures read only the hourly rollups."""
     start = lo.replace(minute=0, second=0, microsecond=0)

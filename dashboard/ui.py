@@ -170,13 +170,7 @@ def time_range() -> tuple[datetime, datetime]:
     return start, end
 
 
-def bucket_minutes(start: datetime, end: datetime, points: int = 200) -> int:
-    """A bucket width giving about `points` buckets, rounded to a tidy number of minutes."""
-    minutes = max(1, (end - start).total_seconds() / 60 / points)
-    for tidy in (1, 5, 10, 15, 30, 60, 120, 360, 720, 1440):
-        if minutes <= tidy:
-            return tidy
-    return 1440
+bucket_minutes = figures.bucket_minutes
 
 
 # ---------------------------------------------------------------- drawing figures

@@ -281,13 +281,13 @@ def test_sections_place_every_figure_and_refuse_an_unplaced_one():
 def test_report_buckets_are_the_pages_buckets():
     from datetime import datetime, timedelta
 
-    from dashboard import ui
+    from dashboard import figures, ui
 
+    assert ui.bucket_minutes is figures.bucket_minutes      # one width rule for pages and reports
     start = datetime(2026, 11, 16)
-    for hours in (1, 6, 24, 48, 24 * 7, 24 * 90):
-        end = start + timedelta(hours=hours)
-        assert build.bucket_minutes(start, end) == ui.bucket_minutes(start, end)
-        assert build.bucket_minutes(start, end, 60) == ui.bucket_minutes(start, end, points=60)
+    widths = [figures.bucket_minutes(start, start + timedelta(hours=h)) for h in (1, 6, 24, 48, 24 * 7, 24 * 90)]
+    assert widths == [1, 5, 10, 15, 60, 720]               # about 200 buckets, tidy minutes
+    assert figures.bucket_minutes(start, start + timedelta(hours=24), 60) == 30
 
 
 def test_canonical_rounds_numbers_and_refuses_a_misdeclared_column():

@@ -50,15 +50,6 @@ def _part(progress: Progress | None, lo: float, hi: float) -> Progress | None:
     return lambda share, what: progress(lo + (hi - lo) * min(max(share, 0.0), 1.0), what)
 
 
-def bucket_minutes(start: datetime, end: datetime, points: int = 200) -> int:
-    """The pages' bucket width for a range (``ui.bucket_minutes``; kept here without Streamlit)."""
-    minutes = max(1, (end - start).total_seconds() / 60 / points)
-    for tidy in (1, 5, 10, 15, 30, 60, 120, 360, 720, 1440):
-        if minutes <= tidy:
-            return tidy
-    return 1440
-
-
 def report_params(q: Query, start: datetime, end: datetime) -> dict[str, Any]:
     """The parameters a page passes for the range: the range, its bucket width, the stack as of the
     range's last day; everything else from the query's defaults and the settings."""
@@ -68,7 +59,7 @@ def report_params(q: Query, start: datetime, end: datetime) -> dict[str, Any]:
         params.update(start=start, end=end)
     extra = PAGE_PARAMS.get(q.name, {})
     if "bucket_minutes" in names:
-        params["bucket_minutes"] = bucket_minutes(start, end, extra.get("bucket_points", 200))
+        params["bucket_minutes"] = figures.bucket_minutes(start, end, extra.get("bucket_points", 200))
     if "snapshot" in names:
         params["snapshot"] = (end - timedelta(microseconds=1)).date()
     params.update({k: v for k, v in extra.items() if k in names})
@@ -367,4 +358,4 @@ def folder_name(start: datetime, end: datetime) -> str:
 
 
 __all__ = ["FORMATS", "MANIFEST", "SECTIONS", "DRILL", "Entry", "Report", "collect", "write", "make", "period",
-           "report_params", "bucket_minutes", "zip_bytes", "folder_name"]
+           "report_params", "zip_bytes", "folder_name"]

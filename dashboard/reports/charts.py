@@ -67,6 +67,7 @@ def perf_delivered(frame: pd.DataFrame, s: Settings) -> list[alt.Chart]:
 
 
 def perf_claim_check(frame: pd.DataFrame, s: Settings) -> list[alt.Chart]:
+    """The fleet's nameplate at every precision against the target (also drawn by the Performance page)."""
     fleet = frame[frame.scope == "fleet"]
     bars = fleet.melt(id_vars=["precision"], value_vars=["peak_dense_tflops", "peak_sparse_tflops"],
                       var_name="basis", value_name="tflops").dropna()
@@ -79,7 +80,8 @@ def perf_claim_check(frame: pd.DataFrame, s: Settings) -> list[alt.Chart]:
                 scale=alt.Scale(type="log", domainMin=LOG_FLOOR),
                 axis=alt.Axis(labelExpr=PF_LABELS, values=[1e3, 1e4, 1e5, 1e6, 1e7, 1e8])),
         x2=alt.X2(datum=LOG_FLOOR),
-        color=alt.Color("basis:N", title="nameplate", legend=alt.Legend(orient="right")))
+        color=alt.Color("basis:N", title="nameplate", legend=alt.Legend(orient="right")),
+        tooltip=["precision:N", "basis:N", alt.Tooltip("tflops:Q", title="TFLOPS", format=",.0f")])
     rule = alt.Chart(_target(s)).mark_rule(color="#d62728", strokeDash=[6, 4], size=2).encode(x="v:Q")
     text = alt.Chart(_target(s)).mark_text(align="left", dx=4, dy=-4, color="#d62728", baseline="bottom").encode(
         x="v:Q", text="label:N", y=alt.value(0))

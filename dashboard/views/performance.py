@@ -15,10 +15,10 @@ from dashboard import ui
 from dashboard.config import PRECISIONS
 from dashboard.figures import Figure
 from dashboard.metrics.claim import share_of_target, target_meaning, target_note, verdict
+from dashboard.reports import charts
 
 ALL = "(all)"
 PF_LABELS = ui.FLOPS_LABELS  # TFLOPS data labelled in PF / EF (formatting only)
-LOG_FLOOR = 1000  # TFLOPS: where bars on the log axis start (1 PF)
 IDLE_RULE = ("A GPU is idle while neither its tensor pipe nor its FP64 pipe is active "
              "(DCGM_FI_PROF_PIPE_TENSOR_ACTIVE and _FP64_ACTIVE both below {threshold:.0%}) for at "
              "least {minutes} minutes without a break; samples without these counters are unknown, "
@@ -107,26 +107,8 @@ def claim_check() -> None:
     claim = ui.run("perf_claim_check")
     cf = claim.frame
     fleet = cf[cf.scope == "fleet"]
-    bars = fleet.melt(id_vars=["precision"], value_vars=["peak_dense_tflops", "peak_sparse_tflops"],
-                      var_name="basis", value_name="tflops").dropna()
-    bars["basis"] = bars["basis"].map({"peak_dense_tflops": "dense", "peak_sparse_tflops": "sparse (2:4)"})
-    bars["precision"] = bars["precision"].str.upper()
-    chart = alt.Chart(bars).mark_bar().encode(
-        y=alt.Y("precision:N", sort=[p.upper() for p in PRECISIONS], title="precision"),
-        yOffset=alt.YOffset("basis:N", sort=["dense", "sparse (2:4)"]),
-        x=alt.X("tflops:Q", title="fleet nameplate peak, FLOPS (log scale)",
-                scale=alt.Scale(type="log", domainMin=LOG_FLOOR),
-                axis=alt.Axis(labelExpr=PF_LABELS, values=[1e3, 1e4, 1e5, 1e6, 1e7, 1e8])),
-        x2=alt.X2(datum=LOG_FLOOR),
-        color=alt.Color("basis:N", title="nameplate", legend=alt.Legend(orient="right")),
-        tooltip=["precision:N", "basis:N", alt.Tooltip("tflops:Q", title="TFLOPS", format=",.0f")],
-    )
-    tdf = target_df()
-    vrule = alt.Chart(tdf).mark_rule(color="#d62728", strokeDash=[6, 4], size=2).encode(x="v:Q")
-    vtext = alt.Chart(tdf).mark_text(align="left", dx=4, dy=-4, color="#d62728", baseline="bottom").encode(
-        x="v:Q", text="label:N", y=alt.value(0))
-    st.altair_chart((chart + vrule + vtext).properties(height=320, title="Fleet nameplate peak vs target"),
-                    width="stretch")
+    (chart,) = charts.perf_claim_check(cf, ui.settings())  # the chart the report draws
+    st.altair_chart(chart.properties(height=320, title="Fleet nameplate peak vs target"), width="stretch")
     sentence = verdict(cf)
     if sentence:
         st.markdown(f"**Is the claim plausible?** {sentence}")
