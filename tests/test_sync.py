@@ -536,6 +536,40 @@ def test_rejects_carry_series_and_reason_and_labels_register_entities(tmp_path):
     assert meters == [("site", "facility")]
 
 
+def test_an_ifalias_naming_an_inventory_link_places_the_series_on_it_without_any_mapping(tmp_path):
+    """As the file reader does: snmp_exporter's if_mib carries the operator's ifAlias; when it names a
+    link of the inventory the series is that link's, else the port is registered as host/port."""
+    t0 = 1_795_000_000  # 2026-11-18
+    lines = ["# TYPE ifHCInOctets counter"]
+    for i in range(3):
+        lines.append(f'ifHCInOctets_total{{instance="sw-fra-01",job="snmp",ifIndex="48",ifName="Ethernet48",'
+                     f'ifAlias="uplink-fra-1"}} {i * 75e9:.0f} {t0 + 60 * i}')
+        lines.append(f'ifHCInOctets_total{{instance="sw-fra-01",job="snmp",ifIndex="12",ifName="Ethernet12",'
+                     f'ifAlias="server-23 eth0"}} {i * 6e9:.0f} {t0 + 60 * i}')
+    lines.append("# EOF")
+    om = tmp_path / "snmp.om"
+    om.write_text("\n".join(lines) + "\n")
+    backfill(om, tmp_path / "tsdb")
+    db = tmp_path / "l.duckdb"
+    con = connect(db)
+    (tmp_path / "links.csv").write_text("link_name,a_end,b_end,capacity_gbps,carrier,kind\n"
+                                        "uplink-fra-1,muc/edge-1,fra/DE-CIX,100,DTAG,uplink\n")
+    assert load_path(con, tmp_path / "links.csv").status == "ok"
+    con.close()
+    with PrometheusServer(tmp_path / "tsdb") as prom:
+        report = sync(Settings(db_path=db, prometheus=PrometheusSettings(url=prom.url, gpu_metrics=(),
+                                                                         meter_metrics=())),
+                      start=datetime.fromtimestamp(t0, timezone.utc), end=datetime.fromtimestamp(t0 + 120, timezone.utc))
+    assert report.rows_rejected == 0
+    con = connect(db, read_only=True)
+    stored = dict(con.execute("SELECT l.link_name, count(*) FROM link_samples s JOIN links l USING (link_id) "
+                              "GROUP BY 1").fetchall())
+    con.close()
+    # the inventory's uplink gets its samples (not a new 'sw-fra-01/Ethernet48'); a free-text alias
+    # that names no inventory link does not become a link name
+    assert stored == {"uplink-fra-1": 3, "sw-fra-01/Ethernet12": 3}
+
+
 # ---------------------------------------------------------------- the plan, windows and settings
 
 def test_plan_asks_only_for_what_some_series_lacks():

@@ -114,15 +114,16 @@ def metric_specs(p: PrometheusSettings) -> dict[str, list[MetricSpec]]:
 class LabelRules:
     labels: dict[str, tuple[str, ...]]
     link_names: dict[str, str]
+    known_links: frozenset[str] = frozenset()  # the inventory's link names
 
     @classmethod
-    def from_settings(cls, p: PrometheusSettings) -> "LabelRules":
+    def from_settings(cls, p: PrometheusSettings, known_links: frozenset[str] = frozenset()) -> "LabelRules":
         labels = dict(DEFAULT_LABELS)
         for key, names in p.labels:
             if key not in DEFAULT_LABELS:
                 raise ValueError(f"[prometheus.labels] {key}: unknown field; known: {', '.join(DEFAULT_LABELS)}")
             labels[key] = tuple(names)
-        return cls(labels, dict(p.link_names))
+        return cls(labels, dict(p.link_names), known_links)
 
     def first(self, labels: dict[str, str], key: str) -> str | None:
         for n in self.labels[key]:
@@ -131,10 +132,14 @@ class LabelRules:
         return None
 
     def link_id(self, labels: dict[str, str]) -> str | None:
-        """The link label, else ``host/port`` (renamed by ``[prometheus.link_names]`` where listed)."""
+        """The link label; else an IF-MIB ``ifAlias`` that names a link of the inventory (as the file
+        reader places it); else ``host/port``; renamed by ``[prometheus.link_names]`` where listed."""
         link = self.first(labels, "link")
         if link:
             return self.link_names.get(link, link)
+        alias = labels.get("ifAlias")
+        if alias and alias in self.known_links:
+            return alias
         host, port = self.first(labels, "link_host"), self.first(labels, "link_port")
         if host and port:
             key = f"{host}/{port}"

@@ -38,7 +38,7 @@ from ..ingest.files import Staged
 from ..ingest.openmetrics import stage_long_rows
 from .mapping import KIND, GroupRows, LabelRules, MetricSpec, metric_specs
 from .prometheus import Answer, PrometheusSource, Request, SyncError, source_name
-from .writer import Covered, read_coverage, record_attempt, write_chunk
+from .writer import Covered, read_coverage, read_link_names, record_attempt, write_chunk
 
 Progress = Callable[[str], None]
 FIRST_WINDOW_STEPS = 10
@@ -204,7 +204,7 @@ def sync(settings: Settings, *, start: datetime | None = None, end: datetime | N
     t_run = time.perf_counter()
     try:
         specs = metric_specs(p)
-        rules = LabelRules.from_settings(p)
+        rules = LabelRules.from_settings(p, read_link_names(db_path))
         a_ms, b_ms = _ms(start), _ms(end) + 1  # [start, end] inclusive
         coverage = read_coverage(db_path, name)
         had_coverage = any(s < b_ms and e > a_ms for iv in coverage.values() for s, e in iv)

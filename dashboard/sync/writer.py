@@ -98,6 +98,18 @@ def read_coverage(db_path: Path, source: str) -> dict[str, list[tuple[int, int]]
     return out
 
 
+def read_link_names(db_path: Path) -> frozenset[str]:
+    """The inventory's link names (a read-only look), so a series whose ``ifAlias`` names one is
+    placed on that link, as the file reader does; nothing when there is no store yet."""
+    if not Path(db_path).exists():
+        return frozenset()
+    con = connect(db_path, read_only=True, wait_s=WRITE_WAIT_S)
+    try:
+        return frozenset(r[0] for r in con.execute("SELECT link_name FROM links").fetchall())
+    finally:
+        con.close()
+
+
 def _ms(ts: datetime) -> int:
     return round(ts.replace(tzinfo=timezone.utc).timestamp() * 1000)
 
