@@ -114,6 +114,28 @@ CREATE OR REPLACE TEMP MACRO gpu_sample_rows(t0, t1) AS TABLE
     JOIN gpus g USING (gpu_id) LEFT JOIN gpu_models m ON m.model = g.model
     WHERE s.ts >= t0;
 
+-- gpu_rollup(rows_table, width, b0, b1) → TABLE
+-- The rows of a per-GPU rollup table (the refresh's 5-minute rows, gpu_hourly: the same columns,
+-- their start in `bucket`) with b0 <= bucket < b1, summed per GPU into buckets of `width`: counts
+-- and sums add, maxima take the largest, first_ts / last_ts the earliest and latest. The columns of
+-- gpu_hourly and gpu_daily.
+CREATE OR REPLACE TEMP MACRO gpu_rollup(rows_table, width, b0, b1) AS TABLE
+SELECT time_bucket(width, bucket) AS bucket, gpu_id, sum(n)::INTEGER AS n,
+       sum(util_n)::INTEGER AS util_n, sum(util_sum) AS util_sum,
+       sum(tensor_n)::INTEGER AS tensor_n, sum(tensor_sum) AS tensor_sum, sum(tensor_eff_sum) AS tensor_eff_sum,
+       sum(fp64_n)::INTEGER AS fp64_n, sum(fp64_sum) AS fp64_sum, sum(fp64_eff_sum) AS fp64_eff_sum,
+       sum(sm_n)::INTEGER AS sm_n, sum(sm_sum) AS sm_sum,
+       sum(clock_n)::INTEGER AS clock_n, sum(clock_sum) AS clock_sum, sum(cf_sum) AS cf_sum,
+       sum(power_n)::INTEGER AS power_n, sum(power_sum) AS power_sum, max(power_max) AS power_max,
+       sum(temp_n)::INTEGER AS temp_n, sum(temp_sum) AS temp_sum, max(temp_max) AS temp_max,
+       sum(xid_n)::INTEGER AS xid_n, sum(hot_n)::INTEGER AS hot_n, sum(affected_n)::INTEGER AS affected_n,
+       sum(energy_j) AS energy_j, sum(energy_n)::INTEGER AS energy_n, sum(energy_resets)::INTEGER AS energy_resets,
+       sum(power_energy_j) AS power_energy_j, sum(power_energy_n)::INTEGER AS power_energy_n,
+       min(first_ts) AS first_ts, max(last_ts) AS last_ts
+FROM query_table(rows_table)
+WHERE bucket >= b0 AND bucket < b1
+GROUP BY ALL;
+
 -- gpu_hour_rows(t0, t1) → TABLE
 -- gpu_sample_rows summed per GPU and hour: the rows of table gpu_hourly (see migration 007 for the
 -- columns), computed from the samples. hot_n / affected_n count temperatures above

@@ -3,12 +3,12 @@
 -- param: h0 TIMESTAMP: first hour to rebuild (hour start, UTC)
 -- param: h1 TIMESTAMP: end of the hours to rebuild (exclusive, an hour start)
 -- One pass over the samples (macro gpu_sample_rows: clock factor, energy increases) into per-GPU
--- 5-minute sums, from which both tables are summed. The macros gpu_hour_rows and gpu_interval_rows
+-- 5-minute sums, from which the tables are summed (macro gpu_rollup for the hours and days). The macros gpu_hour_rows and gpu_interval_rows
 -- (queries/definitions/010_performance.sql) compute the same rows straight from the samples for the
 -- partial hours and intervals at the ends of a figure's range; tests/test_derived.py holds the two
 -- to equality.
 CREATE OR REPLACE TEMP TABLE derive_5m AS
-SELECT time_bucket(INTERVAL 5 MINUTE, ts) AS b5, gpu_id, count(*) AS n,
+SELECT time_bucket(INTERVAL 5 MINUTE, ts) AS bucket, gpu_id, count(*) AS n,
        count(util) AS util_n, sum(util) AS util_sum,
        count(tensor_active) AS tensor_n, sum(tensor_active) AS tensor_sum, sum(tensor_active * cf) AS tensor_eff_sum,
        count(fp64_active) AS fp64_n, sum(fp64_active) AS fp64_sum, sum(fp64_active * cf) AS fp64_eff_sum,
@@ -28,26 +28,13 @@ GROUP BY ALL;
 DELETE FROM gpu_hourly WHERE bucket >= $h0 AND bucket < $h1 AND gpu_id IN (SELECT gpu_id FROM derive_gpus);
 
 INSERT INTO gpu_hourly BY NAME
-SELECT time_bucket(INTERVAL 1 HOUR, b5) AS bucket, gpu_id, sum(n)::INTEGER AS n,
-       sum(util_n)::INTEGER AS util_n, sum(util_sum) AS util_sum,
-       sum(tensor_n)::INTEGER AS tensor_n, sum(tensor_sum) AS tensor_sum, sum(tensor_eff_sum) AS tensor_eff_sum,
-       sum(fp64_n)::INTEGER AS fp64_n, sum(fp64_sum) AS fp64_sum, sum(fp64_eff_sum) AS fp64_eff_sum,
-       sum(sm_n)::INTEGER AS sm_n, sum(sm_sum) AS sm_sum,
-       sum(clock_n)::INTEGER AS clock_n, sum(clock_sum) AS clock_sum, sum(cf_sum) AS cf_sum,
-       sum(power_n)::INTEGER AS power_n, sum(power_sum) AS power_sum, max(power_max) AS power_max,
-       sum(temp_n)::INTEGER AS temp_n, sum(temp_sum) AS temp_sum, max(temp_max) AS temp_max,
-       sum(xid_n)::INTEGER AS xid_n, sum(hot_n)::INTEGER AS hot_n, sum(affected_n)::INTEGER AS affected_n,
-       sum(energy_j) AS energy_j, sum(energy_n)::INTEGER AS energy_n, sum(energy_resets)::INTEGER AS energy_resets,
-       sum(power_energy_j) AS power_energy_j, sum(power_energy_n)::INTEGER AS power_energy_n,
-       min(first_ts) AS first_ts, max(last_ts) AS last_ts
-FROM derive_5m
-WHERE gpu_id IN (SELECT gpu_id FROM derive_gpus)
-GROUP BY ALL;
+SELECT * FROM gpu_rollup('derive_5m', INTERVAL 1 HOUR, $h0, $h1)
+WHERE gpu_id IN (SELECT gpu_id FROM derive_gpus);
 
 DELETE FROM gpu_groups_5m WHERE bucket >= $h0 AND bucket < $h1;
 
 INSERT INTO gpu_groups_5m BY NAME
-SELECT d.b5 AS bucket, g.rack, g.pod, g.model, count(*)::INTEGER AS gpus,
+SELECT d.bucket, g.rack, g.pod, g.model, count(*)::INTEGER AS gpus,
        count(d.util_sum)::INTEGER AS util_gpus, sum(d.util_sum / d.util_n) AS util_mean_sum,
        count(d.tensor_sum)::INTEGER AS tensor_gpus, sum(d.tensor_sum / d.tensor_n) AS tensor_mean_sum,
        sum(d.tensor_eff_sum / d.tensor_n) AS tensor_eff_mean_sum,
@@ -56,7 +43,7 @@ SELECT d.b5 AS bucket, g.rack, g.pod, g.model, count(*)::INTEGER AS gpus,
        count(d.power_sum)::INTEGER AS power_gpus, sum(d.power_sum / d.power_n) AS power_mean_sum,
        sum(d.energy_j) AS energy_j, max(d.temp_max) AS temp_max
 FROM derive_5m d JOIN gpus g USING (gpu_id)
-GROUP BY d.b5, g.rack, g.pod, g.model;
+GROUP BY d.bucket, g.rack, g.pod, g.model;
 
 DELETE FROM gpu_pods_5m WHERE bucket >= $h0 AND bucket < $h1;
 
@@ -78,21 +65,8 @@ DELETE FROM gpu_daily
 WHERE bucket >= time_bucket(INTERVAL 1 DAY, $h0) AND bucket < $h1 AND gpu_id IN (SELECT gpu_id FROM derive_gpus);
 
 INSERT INTO gpu_daily BY NAME
-SELECT time_bucket(INTERVAL 1 DAY, bucket) AS bucket, gpu_id, sum(n)::INTEGER AS n,
-       sum(util_n)::INTEGER AS util_n, sum(util_sum) AS util_sum,
-       sum(tensor_n)::INTEGER AS tensor_n, sum(tensor_sum) AS tensor_sum, sum(tensor_eff_sum) AS tensor_eff_sum,
-       sum(fp64_n)::INTEGER AS fp64_n, sum(fp64_sum) AS fp64_sum, sum(fp64_eff_sum) AS fp64_eff_sum,
-       sum(sm_n)::INTEGER AS sm_n, sum(sm_sum) AS sm_sum,
-       sum(clock_n)::INTEGER AS clock_n, sum(clock_sum) AS clock_sum, sum(cf_sum) AS cf_sum,
-       sum(power_n)::INTEGER AS power_n, sum(power_sum) AS power_sum, max(power_max) AS power_max,
-       sum(temp_n)::INTEGER AS temp_n, sum(temp_sum) AS temp_sum, max(temp_max) AS temp_max,
-       sum(xid_n)::INTEGER AS xid_n, sum(hot_n)::INTEGER AS hot_n, sum(affected_n)::INTEGER AS affected_n,
-       sum(energy_j) AS energy_j, sum(energy_n)::INTEGER AS energy_n, sum(energy_resets)::INTEGER AS energy_resets,
-       sum(power_energy_j) AS power_energy_j, sum(power_energy_n)::INTEGER AS power_energy_n,
-       min(first_ts) AS first_ts, max(last_ts) AS last_ts
-FROM gpu_hourly
-WHERE bucket >= time_bucket(INTERVAL 1 DAY, $h0) AND bucket < time_bucket(INTERVAL 1 DAY, $h1 - INTERVAL 1 MICROSECOND) + INTERVAL 1 DAY
-  AND gpu_id IN (SELECT gpu_id FROM derive_gpus)
-GROUP BY ALL;
+SELECT * FROM gpu_rollup('gpu_hourly', INTERVAL 1 DAY, time_bucket(INTERVAL 1 DAY, $h0),
+                         time_bucket(INTERVAL 1 DAY, $h1 - INTERVAL 1 MICROSECOND) + INTERVAL 1 DAY)
+WHERE gpu_id IN (SELECT gpu_id FROM derive_gpus);
 
 DROP TABLE derive_5m;
