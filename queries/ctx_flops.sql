@@ -5,7 +5,7 @@
 -- param: basis VARCHAR = peak: measured (HPL Rmax) or peak (theoretical)
 -- param: site_tflops DOUBLE = NULL: the site's figure at this comparison from the store (the page passes perf_claim_check's fleet nameplate); NULL: none
 -- param: site_source VARCHAR = NULL: which figure site_tflops is
--- uses: peer_figures, peer_label, peer_value_text, peer_compare (queries/definitions/030_context.sql)
+-- uses: site_beside_peers, peer_compare, peer_label, peer_value_text, peer_figures (queries/definitions/030_context.sql)
 -- column: peer_id text: peer id
 -- column: peer text: peer
 -- column: peer_group text: group — site, top500_nov2025, eu_ai, hyperscale, ... (this site (store) for the store's own row)
@@ -26,28 +26,9 @@
 -- column: sources text: all sources — every URL behind the figure
 -- column: confidence text: confidence
 -- column: missing text: missing — why there is no figure here, and what the peer publishes instead
-WITH store AS (
-    SELECT '(store)' AS peer_id, 'This site (store)' AS peer, 'this site (store)' AS peer_group, true AS is_site,
-           $site_source AS metrics, peer_value_text('flops', $site_tflops) AS stated,
-           CASE WHEN $site_tflops IS NOT NULL THEN lower($precision) END AS precision,
-           CASE WHEN $site_tflops IS NOT NULL THEN lower($sparsity) END AS sparsity,
-           CASE WHEN $site_tflops IS NOT NULL THEN lower($basis) END AS basis,
-           $site_tflops AS value_low, $site_tflops AS value_high, $site_tflops AS value, false AS derived,
-           NULL::DOUBLE AS site_share_min, NULL::DOUBLE AS site_share_max,
-           'this store' AS source_kind, NULL::VARCHAR AS source, NULL::VARCHAR AS sources, NULL::VARCHAR AS confidence,
-           CASE WHEN $site_tflops IS NULL THEN
-               CASE WHEN lower($basis) = 'measured'
-                    THEN 'the store holds no HPL run: its delivered FLOPS are an estimate from activity counters, another basis'
-                    ELSE 'no ' || peer_label(lower($precision), lower($sparsity), lower($basis)) || ' figure for the store' END
-           END AS missing
-),
-peers AS (
-    SELECT peer_id, peer, peer_group, false AS is_site, metrics, stated, precision, sparsity, basis,
-           value_low, value_high, value, derived, site_share_min, site_share_max,
-           source_kind, source, sources, confidence, missing
-    FROM peer_compare('flops', lower($precision), lower($sparsity), lower($basis), $site_tflops)
-)
-SELECT * FROM store
-UNION ALL
-SELECT * FROM peers
+SELECT *
+FROM site_beside_peers('flops', lower($precision), lower($sparsity), lower($basis), $site_tflops, $site_source,
+                       CASE WHEN lower($basis) = 'measured'
+                            THEN 'the store holds no HPL run: its delivered FLOPS are an estimate from activity counters, another basis'
+                            ELSE 'no ' || peer_label(lower($precision), lower($sparsity), lower($basis)) || ' figure for the store' END)
 ORDER BY is_site DESC, value DESC NULLS LAST, peer

@@ -2,7 +2,7 @@
 -- returns: one row for the site from the store, then one per peer in the reference data, largest first; a peer without a figure has none (missing says what it has)
 -- param: site_kw DOUBLE = NULL: the site's power from the store (the page passes energy_headline's mean facility power); NULL: none
 -- param: site_source VARCHAR = NULL: which figure site_kw is
--- uses: peer_figures, peer_value_text, peer_compare (queries/definitions/030_context.sql)
+-- uses: site_beside_peers, peer_compare, peer_value_text, peer_figures (queries/definitions/030_context.sql)
 -- column: peer_id text: peer id
 -- column: peer text: peer
 -- column: peer_group text: group — site, top500_nov2025, eu_ai, hyperscale, ... (this site (store) for the store's own row)
@@ -20,14 +20,7 @@
 -- column: sources text: all sources — every URL behind the figure
 -- column: confidence text: confidence
 -- column: missing text: missing — why there is no figure, and what the peer publishes instead
-SELECT '(store)' AS peer_id, 'This site (store)' AS peer, 'this site (store)' AS peer_group, true AS is_site,
-       $site_source AS metrics, peer_value_text('power', $site_kw) AS stated,
-       $site_kw AS value_low, $site_kw AS value_high, $site_kw AS value, false AS derived,
-       NULL::DOUBLE AS site_share_min, NULL::DOUBLE AS site_share_max,
-       'this store' AS source_kind, NULL::VARCHAR AS source, NULL::VARCHAR AS sources, NULL::VARCHAR AS confidence,
-       CASE WHEN $site_kw IS NULL THEN 'no power figure for the store in this range' END AS missing
-UNION ALL
-SELECT peer_id, peer, peer_group, false, metrics, stated, value_low, value_high, value, derived,
-       site_share_min, site_share_max, source_kind, source, sources, confidence, missing
-FROM peer_compare('power', NULL, NULL, NULL, $site_kw)
+SELECT * EXCLUDE (precision, sparsity, basis)
+FROM site_beside_peers('power', NULL, NULL, NULL, $site_kw, $site_source,
+                       'no power figure for the store in this range')
 ORDER BY is_site DESC, value DESC NULLS LAST, peer

@@ -112,3 +112,23 @@ SELECT p.peer_id, p.peer, coalesce(h.peer_group, p.peer_group) AS peer_group, p.
 FROM peer p
 LEFT JOIN hit h USING (peer_id)
 LEFT JOIN other o USING (peer_id);
+
+-- site_beside_peers(qty, prec, spars, bas, site_value, site_source, site_missing) → TABLE
+-- The store's own row (peer_id '(store)', is_site true: site_value written as the sources write
+-- theirs, its comparison's precision, sparsity and basis; `missing` = site_missing when there is no
+-- site_value), then peer_compare's row for every peer: the rows of the Context page's comparisons.
+CREATE OR REPLACE TEMP MACRO site_beside_peers(qty, prec, spars, bas, site_value, site_source, site_missing) AS TABLE
+SELECT '(store)' AS peer_id, 'This site (store)' AS peer, 'this site (store)' AS peer_group, true AS is_site,
+       site_source AS metrics, peer_value_text(qty, site_value) AS stated,
+       CASE WHEN site_value IS NOT NULL THEN prec END AS precision,
+       CASE WHEN site_value IS NOT NULL THEN spars END AS sparsity,
+       CASE WHEN site_value IS NOT NULL THEN bas END AS basis,
+       site_value AS value_low, site_value AS value_high, site_value AS value, false AS derived,
+       NULL::DOUBLE AS site_share_min, NULL::DOUBLE AS site_share_max,
+       'this store' AS source_kind, NULL::VARCHAR AS source, NULL::VARCHAR AS sources, NULL::VARCHAR AS confidence,
+       CASE WHEN site_value IS NULL THEN site_missing END AS missing
+UNION ALL
+SELECT peer_id, peer, peer_group, false, metrics, stated, precision, sparsity, basis,
+       value_low, value_high, value, derived, site_share_min, site_share_max,
+       source_kind, source, sources, confidence, missing
+FROM peer_compare(qty, prec, spars, bas, site_value);
