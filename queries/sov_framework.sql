@@ -67,7 +67,7 @@ ind AS (
            sum(criticality) FILTER (WHERE meets) / nullif(sum(criticality), 0) AS share,
            count(*) FILTER (WHERE NOT meets) AS shortfall,
            count(*) FILTER (WHERE control_country = 'ZZ') AS unknown_in_scope,
-           coalesce(sum(criticality) FILTER (WHERE control_country = 'ZZ'), 0) / nullif(sum(criticality), 0) AS unknown_share,
+           weighted_share(criticality, control_country = 'ZZ') AS unknown_share,
            array_to_string(list(name || ' (' || vendor || ', ' || control_country || ')'
                                 ORDER BY criticality DESC, spend_eur DESC, component_id)
                                FILTER (WHERE NOT meets)[1:6], '; ') AS evidence_components

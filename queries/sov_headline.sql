@@ -22,17 +22,14 @@ agg AS (
     SELECT as_of,
            count(*) AS components,
            avg(us_parent::INTEGER) AS us_share_count,
-           coalesce(sum(spend_eur) FILTER (WHERE us_parent), 0) / nullif(sum(spend_eur), 0) AS us_share_spend,
-           coalesce(sum(criticality) FILTER (WHERE us_parent), 0) / nullif(sum(criticality), 0) AS us_share_critical,
-           coalesce(sum(spend_eur) FILTER (WHERE us_hq), 0) / nullif(sum(spend_eur), 0) AS us_share_spend_hq,
-           coalesce(sum(criticality) FILTER (WHERE us_parent AND NOT open_source AND alternative IS NULL), 0)
-               / nullif(sum(criticality), 0) AS hard_lockin_share,
-           coalesce(sum(criticality) FILTER (WHERE us_parent AND needs_vendor_service), 0)
-               / nullif(sum(criticality), 0) AS kill_switch_share,
+           weighted_share(spend_eur, us_parent) AS us_share_spend,
+           weighted_share(criticality, us_parent) AS us_share_critical,
+           weighted_share(spend_eur, us_hq) AS us_share_spend_hq,
+           weighted_share(criticality, us_parent AND NOT open_source AND alternative IS NULL) AS hard_lockin_share,
+           weighted_share(criticality, us_parent AND needs_vendor_service) AS kill_switch_share,
            avg((control_country = 'ZZ')::INTEGER) AS unknown_share_count,
-           coalesce(sum(spend_eur) FILTER (WHERE control_country = 'ZZ'), 0) / nullif(sum(spend_eur), 0) AS unknown_share_spend,
-           coalesce(sum(criticality) FILTER (WHERE control_country = 'ZZ'), 0)
-               / nullif(sum(criticality), 0) AS unknown_share_critical
+           weighted_share(spend_eur, control_country = 'ZZ') AS unknown_share_spend,
+           weighted_share(criticality, control_country = 'ZZ') AS unknown_share_critical
     FROM sov_stack
     WHERE as_of IN (SELECT d FROM cur UNION ALL SELECT d FROM prev)
     GROUP BY as_of

@@ -26,7 +26,7 @@ SELECT l.layer, l.label,
        coalesce(sum(s.spend_eur), 0) AS spend_eur,
        coalesce(sum(s.criticality), 0) AS criticality,
        coalesce(avg(s.us_parent::INTEGER), 0) AS us_share_count,
-       coalesce(sum(s.spend_eur) FILTER (WHERE s.us_parent), 0) / nullif(sum(s.spend_eur), 0) AS us_share_spend,
+       weighted_share(s.spend_eur, s.us_parent) AS us_share_spend,
        coalesce(sum(s.criticality) FILTER (WHERE s.us_parent) / nullif(sum(s.criticality), 0), 0) AS us_share_critical,
        coalesce(sum(s.criticality) FILTER (WHERE s.us_hq) / nullif(sum(s.criticality), 0), 0) AS us_share_critical_hq,
        coalesce(sum(s.criticality) FILTER (WHERE s.us_parent AND NOT s.open_source AND s.alternative IS NULL)
@@ -35,7 +35,7 @@ SELECT l.layer, l.label,
            / nullif(sum(s.criticality), 0), 0) AS kill_switch_share,
        coalesce(sum(s.criticality) FILTER (WHERE s.us_parent) / nullif((SELECT crit FROM total), 0), 0) AS us_critical_of_stack,
        coalesce(avg((s.control_country = 'ZZ')::INTEGER), 0) AS unknown_share_count,
-       coalesce(sum(s.spend_eur) FILTER (WHERE s.control_country = 'ZZ'), 0) / nullif(sum(s.spend_eur), 0) AS unknown_share_spend,
+       weighted_share(s.spend_eur, s.control_country = 'ZZ') AS unknown_share_spend,
        coalesce(sum(s.criticality) FILTER (WHERE s.control_country = 'ZZ') / nullif(sum(s.criticality), 0), 0)
            AS unknown_share_critical,
        coalesce(sum(s.criticality) FILTER (WHERE s.control_country = 'ZZ') / nullif((SELECT crit FROM total), 0), 0)

@@ -55,16 +55,16 @@ stacks AS (
 agg AS (
     SELECT view,
            avg(us_parent::INTEGER) AS us_share_count,
-           coalesce(sum(spend_eur) FILTER (WHERE us_parent), 0) / nullif(sum(spend_eur), 0) AS us_share_spend,
-           coalesce(sum(criticality) FILTER (WHERE us_parent), 0) / nullif(sum(criticality), 0) AS us_share_critical,
+           weighted_share(spend_eur, us_parent) AS us_share_spend,
+           weighted_share(criticality, us_parent) AS us_share_critical,
            avg(us_hq::INTEGER) AS us_share_count_hq,
-           coalesce(sum(spend_eur) FILTER (WHERE us_hq), 0) / nullif(sum(spend_eur), 0) AS us_share_spend_hq,
-           coalesce(sum(criticality) FILTER (WHERE us_hq), 0) / nullif(sum(criticality), 0) AS us_share_critical_hq,
-           coalesce(sum(criticality) FILTER (WHERE hard_lockin), 0) / nullif(sum(criticality), 0) AS hard_lockin_share,
-           coalesce(sum(criticality) FILTER (WHERE kill_switch), 0) / nullif(sum(criticality), 0) AS kill_switch_share,
+           weighted_share(spend_eur, us_hq) AS us_share_spend_hq,
+           weighted_share(criticality, us_hq) AS us_share_critical_hq,
+           weighted_share(criticality, hard_lockin) AS hard_lockin_share,
+           weighted_share(criticality, kill_switch) AS kill_switch_share,
            avg(unknown::INTEGER) AS unknown_share_count,
-           coalesce(sum(spend_eur) FILTER (WHERE unknown), 0) / nullif(sum(spend_eur), 0) AS unknown_share_spend,
-           coalesce(sum(criticality) FILTER (WHERE unknown), 0) / nullif(sum(criticality), 0) AS unknown_share_critical
+           weighted_share(spend_eur, unknown) AS unknown_share_spend,
+           weighted_share(criticality, unknown) AS unknown_share_critical
     FROM stacks
     GROUP BY view
 ),

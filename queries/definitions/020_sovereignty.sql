@@ -1,6 +1,11 @@
 -- Definitions: the sovereignty views the sov_*.sql queries read. Applied as TEMP views on every
 -- connection (dashboard/store.py); see docs/sovereignty.md.
 
+-- weighted_share(w, flag) → DOUBLE (an aggregate): Σ w over the rows where flag holds / Σ w; 0 when
+-- flag holds nowhere, NULL when Σ w is 0 or no row has a weight (no spend recorded is no data, not 0).
+CREATE OR REPLACE TEMP MACRO weighted_share(w, flag) AS
+    coalesce(sum(w) FILTER (WHERE flag), 0) / nullif(sum(w), 0);
+
 -- Each vendor version with the dates it applies to: from its valid_from (the first version: from
 -- any date, so a component dated before a vendor's first recorded version still has a vendor)
 -- until the next version's valid_from (exclusive; 9999-12-31 for the current one).
