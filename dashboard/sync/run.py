@@ -38,7 +38,7 @@ from ..ingest.files import Staged
 from ..ingest.openmetrics import stage_long_rows
 from .mapping import KIND, GroupRows, LabelRules, MetricSpec, metric_specs
 from .prometheus import Answer, PrometheusSource, Request, SyncError, source_name
-from .writer import Covered, read_coverage, read_link_names, record_attempt, write_chunk
+from .writer import Covered, read_state, record_attempt, write_chunk
 
 Progress = Callable[[str], None]
 FIRST_WINDOW_STEPS = 10
@@ -204,9 +204,9 @@ def sync(settings: Settings, *, start: datetime | None = None, end: datetime | N
     t_run = time.perf_counter()
     try:
         specs = metric_specs(p)
-        rules = LabelRules.from_settings(p, read_link_names(db_path))
+        coverage, known_links = read_state(db_path, name)
+        rules = LabelRules.from_settings(p, known_links)
         a_ms, b_ms = _ms(start), _ms(end) + 1  # [start, end] inclusive
-        coverage = read_coverage(db_path, name)
         had_coverage = any(s < b_ms and e > a_ms for iv in coverage.values() for s, e in iv)
         step_ms = max(1, round(p.step_s * 1000))
         # mem: a private in-memory DuckDB for mapping and pivoting, outside the store's lock

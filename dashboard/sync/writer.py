@@ -82,32 +82,23 @@ def open_writer(db_path: Path, wait_s: float = WRITE_WAIT_S) -> tuple[duckdb.Duc
             time.sleep(0.05)
 
 
-def read_coverage(db_path: Path, source: str) -> dict[str, list[tuple[int, int]]]:
-    """Covered [start, end) per series name, in Unix ms; nothing when there is no store yet
-    (a read-only look: a sync that then fails leaves no file behind)."""
+def read_state(db_path: Path, source: str) -> tuple[dict[str, list[tuple[int, int]]], frozenset[str]]:
+    """What a sync run needs from the store, in one read-only look: the covered [start, end) per
+    series name (Unix ms), and the inventory's link names (a series whose ``ifAlias`` names one is
+    placed on that link, as the file reader does). Nothing when there is no store yet (a sync that
+    then fails leaves no file behind)."""
     if not Path(db_path).exists():
-        return {}
+        return {}, frozenset()
     con = connect(db_path, read_only=True, wait_s=WRITE_WAIT_S)
     try:
         rows = _q(con, "coverage", source=source).fetchall()
+        links = frozenset(r[0] for r in con.execute("SELECT link_name FROM links").fetchall())
     finally:
         con.close()
     out: dict[str, list[tuple[int, int]]] = {}
     for metric, a, b in rows:
         out.setdefault(metric, []).append((_ms(a), _ms(b)))
-    return out
-
-
-def read_link_names(db_path: Path) -> frozenset[str]:
-    """The inventory's link names (a read-only look), so a series whose ``ifAlias`` names one is
-    placed on that link, as the file reader does; nothing when there is no store yet."""
-    if not Path(db_path).exists():
-        return frozenset()
-    con = connect(db_path, read_only=True, wait_s=WRITE_WAIT_S)
-    try:
-        return frozenset(r[0] for r in con.execute("SELECT link_name FROM links").fetchall())
-    finally:
-        con.close()
+    return out, links
 
 
 def _ms(ts: datetime) -> int:
