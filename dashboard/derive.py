@@ -42,25 +42,37 @@ def _hour(t: datetime) -> datetime:
     return t.replace(minute=0, second=0, microsecond=0)
 
 
-def refresh_gpus(con: duckdb.DuckDBPyConnection, t0: datetime, t1: datetime) -> None:
+class RepeatedSamples(Exception):
+    """Samples of one GPU at one timestamp were stored by a load that left finding them to the
+    derived tables' ordered pass: the load is to be undone and made again with its check finding them."""
+
+
+def refresh_gpus(con: duckdb.DuckDBPyConnection, t0: datetime, t1: datetime, find_repeats: bool = False) -> None:
     """Rebuild the derived rows of the GPUs in temp table ``derive_gpus`` for samples in [t0, t1].
 
     Hours from t0's to one hour past t1 are rebuilt (an energy increase is attributed to the next
     sample, which may lie up to an hour later); runs over the extent of every run they touch.
+    ``find_repeats``: raise RepeatedSamples when a GPU has two samples at one timestamp.
     """
     h0, h1 = _hour(t0), _hour(t1 + timedelta(hours=1)) + timedelta(hours=1)
     _run(con, "derive/gpu_refresh", h0=h0, h1=h1)
+    repeats = con.execute("SELECT coalesce(sum(repeats), 0) FROM derive_5m").fetchall()[0][0] if find_repeats else 0
+    con.execute("DROP TABLE derive_5m")
+    if repeats:
+        raise RepeatedSamples(f"{repeats:,} samples repeat a GPU and timestamp")
     _run(con, "derive/gpu_run_extent", t0=t0, t1=t1)
     e0, e1 = con.execute("SELECT min(e0), max(e1) FROM run_extent").fetchall()[0]
     _run(con, "derive/gpu_runs", t0=t0, t1=t1, e0=e0 or t0, e1=e1 or t1)
 
 
-def after_insert(con: duckdb.DuckDBPyConnection, kind: str, load_id: int, t0: datetime, t1: datetime) -> None:
-    """Called by the loader, inside the load's transaction, after rows of ``kind`` were stored."""
+def after_insert(con: duckdb.DuckDBPyConnection, kind: str, load_id: int, t0: datetime, t1: datetime,
+                 find_repeats: bool = False) -> None:
+    """Called by the loader, inside the load's transaction, after rows of ``kind`` were stored.
+    ``find_repeats``: the load did not look for GPU samples at a repeated timestamp (RepeatedSamples)."""
     if kind == "gpu_samples":
         con.execute("CREATE OR REPLACE TEMP TABLE derive_gpus AS SELECT DISTINCT gpu_id FROM gpu_samples "
                     "WHERE load_id = ? AND ts >= ? AND ts <= ?", [load_id, t0, t1])
-        refresh_gpus(con, t0, t1)
+        refresh_gpus(con, t0, t1, find_repeats)
     elif kind == "link_samples":
         refresh_links(con, t0, t1)
 

@@ -192,6 +192,40 @@ def test_parquet_rejects_name_the_row(inv, tmp_path):
     assert r.domains[0].loaded == 1 and rejects(inv, r.load_id) == [(2, "negative power -3.0 W")]
 
 
+def _parquet(path, rows):
+    pq.write_table(pa.table({
+        "ts": pa.array([r[0] for r in rows], pa.timestamp("us", tz="UTC")), "gpu_uuid": [r[1] for r in rows],
+        "power_w": pa.array([r[2] for r in rows], pa.float32()),
+        "energy_j": pa.array([r[3] for r in rows], pa.int64())}), path)
+    return path
+
+
+def test_a_file_of_repeated_samples_is_made_again_with_the_line_by_line_check(inv, tmp_path):
+    """A load of files leaves repeated timestamps to the derived tables' ordered pass; when that pass
+    finds one, the load is undone and made again with the check that names each repeat's line."""
+    said: list[str] = []
+    t = [datetime(2026, 11, 16, 0, m) for m in range(4)]
+    clean = load_path(inv, _parquet(tmp_path / "a.parquet", [(t[0], "GPU-a", 700, 1000), (t[1], "GPU-a", 710, 43000)]),
+                      progress=said.append)
+    assert clean.status == "ok" and not any("repeated" in s for s in said)
+    # other GPUs at the same times: nothing repeats, nothing is checked twice
+    other = load_path(inv, _parquet(tmp_path / "b.parquet", [(t[0], "GPU-b", 300, 10), (t[1], "GPU-b", 310, 9000)]),
+                      progress=said.append)
+    assert other.domains[0].loaded == 2 and not any("repeated" in s for s in said)
+    r = load_path(inv, _parquet(tmp_path / "c.parquet", [(t[2], "GPU-a", 720, 80000), (t[3], "GPU-a", 730, 120000),
+                                                        (t[2], "GPU-a", 720, 80000)]), progress=said.append)
+    assert any("repeated samples" in s for s in said)
+    d = r.domains[0]
+    assert (d.loaded, d.rejected, d.duplicate) == (2, 1, 0)
+    assert rejects(inv, r.load_id) == [(3, "duplicate of line 1 (same GPU and timestamp)")]
+    # the undone first attempt left nothing behind: each sample once, the hour's energy counted once
+    assert inv.execute("SELECT count(*), count(DISTINCT (gpu_id, ts)) FROM gpu_samples").fetchall()[0] == (6, 6)
+    assert inv.execute("SELECT sum(n), sum(energy_j) FROM gpu_hourly").fetchall()[0] == (6, 42000 + 37000 + 40000 + 8990)
+    # a forced reload of stored rows: counted as already stored, found by the same check
+    again = load_path(inv, tmp_path / "c.parquet", force=True)
+    assert (again.domains[0].loaded, again.domains[0].rejected, again.domains[0].duplicate) == (0, 1, 2)
+
+
 SCRAPE = """# HELP DCGM_FI_DEV_POWER_USAGE Power draw (in W).
 # TYPE DCGM_FI_DEV_POWER_USAGE gauge
 DCGM_FI_DEV_POWER_USAGE{gpu="0",UUID="GPU-s0",pci_bus_id="00000000:1B:00.0",device="nvidia0",modelName="NVIDIA B200",Hostname="dgx-1",DCGM_FI_DRIVER_VERSION="580.65.06"} 812.5

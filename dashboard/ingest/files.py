@@ -29,6 +29,11 @@ class Staged:
     stamped: datetime | None = None  # the time given to rows without a timestamp, when any had none
     # rejects too many to hold: a relation (line, series, reason, raw, seq), stored with pre_rejects
     reject_relation: str | None = None
+    # every row of ``src`` has its own ``line`` (a CSV line, a Parquet row number): the loader keeps
+    # only the rejected rows apart instead of a checked copy of every row
+    unique_lines: bool = False
+    # ``src`` is cheap to read again (a Parquet file): staged as a view, not copied into a table
+    reread_cheap: bool = False
 
 
 def stamp_time(path: Path, at: datetime | None) -> tuple[datetime, str]:
@@ -76,7 +81,7 @@ def read_csv(con: duckdb.DuckDBPyConnection, path: Path, kind: str | None,
                 repeated = sorted({h for h in headers if headers.count(h) > 1})
                 raise FileError(f"{path}: header repeats a column name: {shown_names(repeated)}")
             domain, mapping = detect(headers, str(path), kind)
-            staged = Staged(domain, mapping)
+            staged = Staged(domain, mapping, unique_lines=True)
             ignored = [h for h in headers if h not in mapping]
             if ignored:
                 staged.warnings.append(f"ignored columns: {shown_names(ignored)}")
@@ -147,7 +152,7 @@ def read_parquet(con: duckdb.DuckDBPyConnection, path: Path, kind: str | None,
     except duckdb.Error as e:
         raise FileError(f"{path}: cannot read as Parquet (truncated or not Parquet?): {e}") from None
     domain, mapping = detect(columns, str(path), kind)
-    staged = Staged(domain, mapping)
+    staged = Staged(domain, mapping, unique_lines=True, reread_cheap=True)
     ignored = [h for h in columns if h not in mapping]
     if ignored:
         staged.warnings.append(f"ignored columns: {shown_names(ignored)}")

@@ -111,15 +111,52 @@ def _has_query(name: str) -> bool:
     return (queries.QUERIES_DIR / f"{name}.sql").is_file()
 
 
-def apply_staged(con: duckdb.DuckDBPyConnection, staged: files.Staged, load_id: int, source: str) -> DomainStats:
-    """Check ``src`` as ``staged.domain`` and store what passes. Runs inside the caller's transaction."""
+def _check(con: duckdb.DuckDBPyConnection, staged: files.Staged, find_duplicates: bool) -> tuple[int, int, bool]:
+    """Stage ``src`` and check it: relation ``checked`` (every staged row, its series and reason,
+    NULL when accepted) and ``rejected`` (line, series, reason of the others). Returns the counts of
+    rows, of rejected rows, and whether the check looked for duplicates (``find_duplicates`` is
+    honoured only by a check that declares it, and only for rows with lines of their own).
+
+    Where every row has its own line (CSV, Parquet) and the check returns the staged columns, only
+    the rejected rows are kept apart and ``checked`` is the staged rows beside them: at 14 million
+    rows a checked copy of every row would cost as much as storing them."""
+    domain = staged.domain
+    stage(con, "src", domain, staged.mapping, view=staged.reread_cheap)
+    check = queries.load(f"ingest/{domain.name}_check")
+    declared = any(p.name == "find_duplicates" for p in check.params)
+    find_duplicates = find_duplicates or not staged.unique_lines or not declared
+    params = check.bind({"find_duplicates": find_duplicates})
+    if staged.unique_lines and domain.timeseries and _returns_staged_columns(con, check.sql, params):
+        con.execute("CREATE OR REPLACE TEMP TABLE rejected AS "
+                    f"SELECT line, series, reason FROM ({check.sql}) WHERE reason IS NOT NULL", params)
+        con.execute("CREATE OR REPLACE TEMP VIEW checked AS "
+                    "SELECT s.*, r.series, r.reason FROM stage s LEFT JOIN rejected r USING (line)")
+        n = con.execute("SELECT count(*) FROM stage").fetchall()[0][0]
+    else:
+        con.execute(f"CREATE OR REPLACE TEMP TABLE checked AS {check.sql}", params)
+        con.execute("CREATE OR REPLACE TEMP VIEW rejected AS "
+                    "SELECT line, series, reason FROM checked WHERE reason IS NOT NULL")
+        n = con.execute("SELECT count(*) FROM checked").fetchall()[0][0]
+    bad = con.execute("SELECT count(*) FROM rejected").fetchall()[0][0]
+    return n, bad, find_duplicates
+
+
+def _returns_staged_columns(con: duckdb.DuckDBPyConnection, check_sql: str, params: dict) -> bool:
+    staged_cols = [r[0] for r in con.execute("SELECT column_name FROM (DESCRIBE stage)").fetchall()]
+    checked_cols = [r[0] for r in con.execute(f"SELECT column_name FROM (DESCRIBE {check_sql})", params).fetchall()]
+    return checked_cols == [*staged_cols, "series", "reason"]
+
+
+def apply_staged(con: duckdb.DuckDBPyConnection, staged: files.Staged, load_id: int, source: str,
+                 find_duplicates: bool = True) -> DomainStats:
+    """Check ``src`` as ``staged.domain`` and store what passes. Runs inside the caller's transaction.
+
+    ``find_duplicates=False`` leaves finding GPU samples at a repeated timestamp to the derived
+    tables' ordered pass, which raises derive.RepeatedSamples: the caller undoes the load and makes
+    it again with True."""
     domain: Domain = staged.domain
     stats = DomainStats(domain.name, warnings=list(staged.warnings))
-    stage(con, "src", domain, staged.mapping)
-    check = queries.load(f"ingest/{domain.name}_check")
-    con.execute(f"CREATE OR REPLACE TEMP TABLE checked AS {check.sql}")
-    n, bad = con.execute(
-        "SELECT count(*), count(*) FILTER (WHERE reason IS NOT NULL) FROM checked").fetchall()[0]
+    n, bad, looked = _check(con, staged, find_duplicates)
     pre_n = len(staged.pre_rejects)
     pre_first = [(r[0], r[1] or None, r[2]) for r in staged.pre_rejects]
     if staged.pre_rejects:
@@ -140,9 +177,7 @@ def apply_staged(con: duckdb.DuckDBPyConnection, staged: files.Staged, load_id: 
     stats.rejected = bad + pre_n
     if bad:
         _count(con, "ingest/rejects_insert", load_id=load_id, source=source)
-    shown = con.execute(
-        "SELECT line, series, reason FROM checked WHERE reason IS NOT NULL ORDER BY line LIMIT ?",
-        [SHOW_REASONS]).fetchall()
+    shown = con.execute("SELECT line, series, reason FROM rejected ORDER BY line LIMIT ?", [SHOW_REASONS]).fetchall()
     stats.first_rejects = sorted(pre_first + shown, key=lambda r: r[0] or 0)[:SHOW_REASONS]
     good = n - bad
     if good == 0:
@@ -155,10 +190,13 @@ def apply_staged(con: duckdb.DuckDBPyConnection, staged: files.Staged, load_id: 
         stats.loaded = _count(con, f"ingest/{domain.name}_insert", load_id=load_id,
                               ts_min=stats.ts_min, ts_max=stats.ts_max)
         stats.duplicate = good - stats.loaded
+        if stats.duplicate and not looked:
+            # rows already stored: which of the file's rows repeat one another is known only to the check
+            raise derive.RepeatedSamples(f"{stats.duplicate:,} rows already stored")
         if _has_query(f"ingest/{domain.name}_entities"):  # first seen, capacity learnt
             _count(con, f"ingest/{domain.name}_entities")
         if stats.loaded:
-            derive.after_insert(con, domain.name, load_id, stats.ts_min, stats.ts_max)
+            derive.after_insert(con, domain.name, load_id, stats.ts_min, stats.ts_max, find_repeats=not looked)
     else:
         stats.updated = _count(con, f"ingest/{domain.name}_update")
         stats.loaded = _count(con, f"ingest/{domain.name}_insert", load_id=load_id)
@@ -168,18 +206,19 @@ def apply_staged(con: duckdb.DuckDBPyConnection, staged: files.Staged, load_id: 
     return stats
 
 
-_SCRATCH_VIEWS = ("src", "om_rejects_gpu", "om_rejects_link")
-_SCRATCH_TABLES = ("stage", "checked", "raw_csv", "om_rows", "om_gpu_long", "om_link_long", "om_long",
-                   "om_series_raw", "om_series", "om_rejects", "om_metrics", "om_dups", "om_link_ids",
-                   "om_conflict_keys", "om_conflicts", "om_need", "om_raw")
+_SCRATCH = ("src", "om_rejects_gpu", "om_rejects_link", "stage", "checked", "rejected", "raw_csv", "om_rows",
+            "om_gpu_long", "om_link_long", "om_long", "om_series_raw", "om_series", "om_rejects", "om_metrics",
+            "om_dups", "om_link_ids", "om_conflict_keys", "om_conflicts", "om_need", "om_raw")
 
 
 def _drop_scratch(con: duckdb.DuckDBPyConnection) -> None:
     """Readers leave temp views and tables behind; a load must never see the last one's."""
-    for v in _SCRATCH_VIEWS:
-        con.execute(f"DROP VIEW IF EXISTS {v}")
-    for t in _SCRATCH_TABLES:
-        con.execute(f"DROP TABLE IF EXISTS {t}")
+    # views first: a view over a scratch table must go before the table can
+    for name, kind in con.execute(
+            "SELECT view_name, 'VIEW' FROM duckdb_views() WHERE temporary AND list_contains($n, view_name) "
+            "UNION ALL SELECT table_name, 'TABLE' FROM duckdb_tables() WHERE temporary AND list_contains($n, table_name)",
+            {"n": list(_SCRATCH)}).fetchall():
+        con.execute(f"DROP {kind} IF EXISTS {name}")
 
 
 def _previous_load(con: duckdb.DuckDBPyConnection, sha: str, stamp: datetime | None) -> int | None:
@@ -238,21 +277,17 @@ def load_path(con: duckdb.DuckDBPyConnection, path: str | Path, *, kind: str | N
                           + f" already loaded as load {previous}; nothing to do (--force re-checks it)")
         _log(con, report, started, "")
         return report
-    _drop_scratch(con)
-    con.begin()
+    extra = {"at": at, "host": host} if fmt.takes_time else {"snapshot": snapshot} if fmt.takes_snapshot else {}
     try:
-        extra = {"at": at, "host": host} if fmt.takes_time else {"snapshot": snapshot} if fmt.takes_snapshot else {}
-        for staged in fmt.reader(con, path, kind, progress=progress, **extra):
-            report.stamped_at = report.stamped_at or staged.stamped
-            report.domains.append(apply_staged(con, staged, report.load_id, str(path)))
-        rejected = report.total("rejected")
-        if strict and rejected:
-            raise IngestError(f"--strict: {rejected} rows rejected, so nothing was stored")
-        report.status = "partial" if rejected else "ok"
-        _log(con, report, started, ",".join(d.domain for d in report.domains))
-        con.commit()
-    except Exception as e:  # noqa: BLE001 - whatever went wrong, the load is undone and said
-        con.rollback()
+        try:
+            _load_once(con, path, kind, fmt, extra, report, started, strict, progress, find_duplicates=False)
+        except derive.RepeatedSamples:
+            # a file with repeated samples: made again with the check that names each one's line
+            if progress:
+                progress(f"{path.name}: repeated samples; checking it again line by line")
+            report.domains, report.stamped_at = [], None
+            _load_once(con, path, kind, fmt, extra, report, started, strict, progress, find_duplicates=True)
+    except Exception as e:  # noqa: BLE001 - whatever went wrong, the load was undone (_load_once): say it
         report.status = "failed"
         if isinstance(e, (FileError, IngestError)):
             report.message = str(e)
@@ -268,6 +303,27 @@ def load_path(con: duckdb.DuckDBPyConnection, path: str | Path, *, kind: str | N
     _drop_scratch(con)
     report.elapsed_s = time.perf_counter() - t0
     return report
+
+
+def _load_once(con: duckdb.DuckDBPyConnection, path: Path, kind: str | None, fmt, extra: dict,
+               report: LoadReport, started: datetime, strict: bool, progress: Progress | None,
+               find_duplicates: bool) -> None:
+    """Read, check and store one file in one transaction; rolled back if anything raises."""
+    _drop_scratch(con)
+    con.begin()
+    try:
+        for staged in fmt.reader(con, path, kind, progress=progress, **extra):
+            report.stamped_at = report.stamped_at or staged.stamped
+            report.domains.append(apply_staged(con, staged, report.load_id, str(path), find_duplicates))
+        rejected = report.total("rejected")
+        if strict and rejected:
+            raise IngestError(f"--strict: {rejected} rows rejected, so nothing was stored")
+        report.status = "partial" if rejected else "ok"
+        _log(con, report, started, ",".join(d.domain for d in report.domains))
+        con.commit()
+    except BaseException:
+        con.rollback()
+        raise
 
 
 def load_staged(con: duckdb.DuckDBPyConnection, source: str, format: str, staged: Iterable[files.Staged], *,

@@ -115,8 +115,9 @@ def _cast(col: str, type_: str, factor: float, source_type: str) -> str:
     return f"TRY_CAST({c} AS {type_})"
 
 
-def stage(con: duckdb.DuckDBPyConnection, src: str, domain: Domain, mapping: dict[str, tuple[str, float]]) -> None:
-    """CREATE TEMP TABLE stage from relation ``src`` (which has a ``line`` column).
+def stage(con: duckdb.DuckDBPyConnection, src: str, domain: Domain, mapping: dict[str, tuple[str, float]],
+          view: bool = False) -> None:
+    """CREATE TEMP TABLE stage (or, with ``view``, a view) from relation ``src`` (which has a ``line`` column).
 
     Every canonical column exists in ``stage`` (NULL where the source lacks it); ``parse_error``
     says which present values could not be read as their type.
@@ -140,7 +141,7 @@ def stage(con: duckdb.DuckDBPyConnection, src: str, domain: Domain, mapping: dic
             )
     parse_error = f"concat_ws('; ', {', '.join(errors)})" if errors else "''"
     con.execute(
-        f"CREATE OR REPLACE TEMP TABLE stage AS SELECT line, {', '.join(selects)}, "
+        f"CREATE OR REPLACE TEMP {'VIEW' if view else 'TABLE'} stage AS SELECT line, {', '.join(selects)}, "
         f"nullif({parse_error}, '') AS parse_error FROM {src}"
     )
 

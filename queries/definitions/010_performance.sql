@@ -94,7 +94,9 @@ CREATE OR REPLACE TEMP MACRO ceil_to(t, minutes) AS
 --      whose new value is the increase; NULL otherwise: a gap of more than an hour is a gap, not
 --      one long interval), reset (BOOLEAN, the counter went down),
 --   pe (J: for an interval of at most an hour without the energy counter at both ends, the mean of
---      its two power samples × its length (trapezoid); NULL otherwise).
+--      its two power samples × its length (trapezoid); NULL otherwise),
+--   repeat (BOOLEAN: the GPU's previous sample has the same timestamp; never true in a committed
+--      store, the loader's check of a file's duplicates: dashboard/derive.py).
 -- Empty, without reading anything, when t0 >= t1.
 CREATE OR REPLACE TEMP MACRO gpu_sample_rows(t0, t1) AS TABLE
     SELECT s.gpu_id, s.ts, s.util, s.tensor_active, s.fp64_active, s.sm_active, s.sm_clock_mhz, s.power_w,
@@ -106,7 +108,8 @@ CREATE OR REPLACE TEMP MACRO gpu_sample_rows(t0, t1) AS TABLE
                 WHEN s.energy_j >= s.prev_e THEN s.energy_j - s.prev_e ELSE s.energy_j END AS de,
            coalesce(s.ts - s.prev_ts <= INTERVAL 1 HOUR AND s.energy_j < s.prev_e, false) AS reset,
            CASE WHEN (s.energy_j IS NULL OR s.prev_e IS NULL) AND s.ts - s.prev_ts <= INTERVAL 1 HOUR
-                THEN (s.power_w + s.prev_p) / 2 * (epoch(s.ts) - epoch(s.prev_ts)) END AS pe
+                THEN (s.power_w + s.prev_p) / 2 * (epoch(s.ts) - epoch(s.prev_ts)) END AS pe,
+           coalesce(s.ts = s.prev_ts, false) AS repeat
     FROM (SELECT *, lag(ts) OVER w AS prev_ts, lag(energy_j) OVER w AS prev_e, lag(power_w) OVER w AS prev_p
           FROM gpu_samples
           WHERE ts >= t0 - INTERVAL 1 HOUR AND ts < t1 AND t0 < t1

@@ -1,5 +1,6 @@
 -- title: Rebuild the GPU rollups for a time range
--- returns: nothing; rows of gpu_hourly (GPUs in temp table derive_gpus) and gpu_groups_5m (all GPUs)
+-- returns: nothing; rows of gpu_hourly (GPUs in temp table derive_gpus) and gpu_groups_5m (all GPUs);
+-- temp table derive_5m is left for the caller (its `repeats` count samples at a timestamp already seen)
 -- param: h0 TIMESTAMP: first hour to rebuild (hour start, UTC)
 -- param: h1 TIMESTAMP: end of the hours to rebuild (exclusive, an hour start)
 -- One pass over the samples (macro gpu_sample_rows: clock factor, energy increases) into per-GPU
@@ -21,7 +22,7 @@ SELECT time_bucket(INTERVAL 5 MINUTE, ts) AS bucket, gpu_id, count(*) AS n,
        count(*) FILTER (WHERE is_xid(xid) OR is_hot(temp_c, derived('hot_temp_c'))) AS affected_n,
        sum(de) AS energy_j, count(de) AS energy_n, count(*) FILTER (WHERE reset) AS energy_resets,
        sum(pe) AS power_energy_j, count(pe) AS power_energy_n,
-       min(ts) AS first_ts, max(ts) AS last_ts
+       min(ts) AS first_ts, max(ts) AS last_ts, count(*) FILTER (WHERE repeat) AS repeats
 FROM gpu_sample_rows($h0, $h1)
 GROUP BY ALL;
 
@@ -68,5 +69,3 @@ INSERT INTO gpu_daily BY NAME
 SELECT * FROM gpu_rollup('gpu_hourly', INTERVAL 1 DAY, time_bucket(INTERVAL 1 DAY, $h0),
                          time_bucket(INTERVAL 1 DAY, $h1 - INTERVAL 1 MICROSECOND) + INTERVAL 1 DAY)
 WHERE gpu_id IN (SELECT gpu_id FROM derive_gpus);
-
-DROP TABLE derive_5m;

@@ -1,10 +1,14 @@
 -- title: Validate staged GPU samples
 -- returns: every staged row plus series (GPU UUID) and reason (NULL = accepted; first failing rule wins)
 -- uses: gpu_value_problem (queries/definitions/030_value_limits.sql)
+-- param: find_duplicates BOOLEAN = true: look for rows of the same GPU and timestamp; false when the
+--   derived tables' ordered pass finds them after the insert instead (a load of files: the pass
+--   reads each GPU's samples in time order anyway, so a repeated timestamp costs nothing to see
+--   there, and the loader then loads the file again with this true: dashboard/ingest/loader.py)
 -- Duplicates (same GPU and timestamp) are found by a hash aggregate over one 64-bit key per row (the
 -- hash of UUID and time), not a window over every row; the few candidates are then checked exactly.
 WITH candidates AS (
-    SELECT hash(gpu_uuid, ts) AS h FROM stage GROUP BY 1 HAVING count(*) > 1
+    SELECT hash(gpu_uuid, ts) AS h FROM stage WHERE $find_duplicates GROUP BY 1 HAVING count(*) > 1
 ),
 dups AS (
     SELECT s.gpu_uuid, s.ts, min(s.line) AS first_line

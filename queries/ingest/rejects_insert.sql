@@ -3,8 +3,7 @@
 -- param: load_id INTEGER: this load
 -- param: source VARCHAR: file path or URL
 INSERT INTO rejects
-SELECT $load_id, $source, c.line, c.series, c.reason, to_json(s)
-FROM checked c
+SELECT $load_id, $source, r.line, r.series, r.reason, to_json(s)
+FROM rejected r
 LEFT JOIN src s USING (line)
-WHERE c.reason IS NOT NULL
-ORDER BY c.line
+ORDER BY r.line
