@@ -184,6 +184,7 @@ def apply_staged(con: duckdb.DuckDBPyConnection, staged: files.Staged, load_id: 
         return stats
     if domain.timeseries:
         stats.ts_min, stats.ts_max = con.execute(
+            "SELECT min(ts), max(ts) FROM stage" if not bad else
             "SELECT min(ts), max(ts) FROM checked WHERE reason IS NULL").fetchall()[0]
         if _has_query(f"ingest/{domain.name}_register"):
             stats.registered = _count(con, f"ingest/{domain.name}_register", load_id=load_id)
@@ -194,7 +195,7 @@ def apply_staged(con: duckdb.DuckDBPyConnection, staged: files.Staged, load_id: 
             # rows already stored: which of the file's rows repeat one another is known only to the check
             raise derive.RepeatedSamples(f"{stats.duplicate:,} rows already stored")
         if _has_query(f"ingest/{domain.name}_entities"):  # first seen, capacity learnt
-            _count(con, f"ingest/{domain.name}_entities")
+            _count(con, f"ingest/{domain.name}_entities", load_id=load_id, ts_min=stats.ts_min, ts_max=stats.ts_max)
         if stats.loaded:
             derive.after_insert(con, domain.name, load_id, stats.ts_min, stats.ts_max, find_repeats=not looked)
     else:

@@ -94,14 +94,16 @@ def _shown(expr: str) -> str:
 def _cast(col: str, type_: str, factor: float, source_type: str) -> str:
     c = _ident(col)
     if type_ == "TIMESTAMP":
+        # the instant as naive UTC through its epoch microseconds: arithmetic, where timezone('UTC', …)
+        # goes through ICU for every row (0.45 s per pass over a 14-million-row file)
         if source_type.startswith("TIMESTAMP") or source_type == "DATE":
-            return f"timezone('UTC', CAST({c} AS TIMESTAMPTZ))"
+            return f"make_timestamp(epoch_us(CAST({c} AS TIMESTAMPTZ)))"
         # ISO 8601 (offsets honoured, naive taken as UTC) or Unix seconds. A number beyond what a
         # timestamp holds (1e30, Inf, epoch microseconds) is unreadable, not an error of the file.
         n = f"TRY_CAST({c} AS DOUBLE)"
         iso = f"TRY_CAST({c} AS TIMESTAMPTZ)"  # 'infinity' is a TIMESTAMPTZ, not a time
-        return (f"coalesce(CASE WHEN isfinite({iso}) THEN timezone('UTC', {iso}) END, "
-                f"CASE WHEN abs({n}) < {MAX_EPOCH_S:.0f} THEN timezone('UTC', to_timestamp({n})) END)")
+        return (f"coalesce(CASE WHEN isfinite({iso}) THEN make_timestamp(epoch_us({iso})) END, "
+                f"CASE WHEN abs({n}) < {MAX_EPOCH_S:.0f} THEN make_timestamp(epoch_us(to_timestamp({n}))) END)")
     if type_ in ("DOUBLE",) and factor != 1.0:
         return f"TRY_CAST({c} AS DOUBLE) * {float(factor)!r}"
     if type_ == "VARCHAR":
