@@ -10,6 +10,8 @@
 -- gap of more than two steps.
 -- One window pass: a sample starts a run when the sample before it is in another state or more
 -- than two steps back, ends one when the sample after it is; each start is paired with the next end.
+-- The run found starting at e0, the last sample of a stored run that ended before the load, is that
+-- stored run extended: its first sample and its count of samples are carried over (gpu_run_extent).
 INSERT INTO gpu_runs
 WITH s AS (
     SELECT s.gpu_id, s.ts,
@@ -40,8 +42,11 @@ paired AS (
     FROM edges WHERE starts OR ends
     WINDOW p AS (PARTITION BY gpu_id ORDER BY ts)
 )
-SELECT gpu_id, state, ts, end_ts, (end_rn - rn + 1)::INTEGER
-FROM paired WHERE starts;
+SELECT p.gpu_id, p.state, CASE WHEN merged THEN x.merge_first ELSE p.ts END, p.end_ts,
+       (p.end_rn - p.rn + 1 + CASE WHEN merged THEN x.merge_n - 1 ELSE 0 END)::INTEGER
+FROM paired p JOIN run_extent x USING (gpu_id),
+LATERAL (SELECT p.ts = x.e0 AND x.merge_first IS NOT NULL AS merged)
+WHERE p.starts;
 
 DELETE FROM gpu_xid_events
 WHERE ts >= $t0 AND ts <= $t1 AND gpu_id IN (SELECT gpu_id FROM derive_gpus);
