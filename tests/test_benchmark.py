@@ -54,3 +54,16 @@ def test_bench_asks_a_real_prometheus_the_same_questions_and_the_answers_agree(t
         assert q["agrees"] is True, q                    # a JSON boolean, not the string "True"
         assert q["promql_p50_ms"] > 0 and q["ratio"] > 0
     assert "DIFFERS" not in out.stdout and "PromQL failed" not in out.stdout
+
+
+def test_the_text_baseline_copies_exposition_lines_whatever_they_hold(tmp_path):
+    """OpenMetrics' bare baseline reads the file as lines: quotes, commas, tabs and '#' must not
+    split or reject a line (else the baseline would time less work than the file holds)."""
+    from dashboard.benchmark import bare_text_lines
+
+    text = tmp_path / "x.om"
+    text.write_text('# HELP m A "quoted", help\tline\n'
+                    'DCGM_FI_DEV_GPU_TEMP{gpu="0",UUID="GPU-1",modelName="NVIDIA B200, SXM"} 61 1763251200000\n'
+                    'ifHCInOctets{ifDescr="eth0\\"x"} 1e+10\n# EOF\n')
+    assert bare_text_lines(text, tmp_path) > 0
+    assert not (tmp_path / "bare_text.duckdb").exists()
