@@ -170,6 +170,55 @@ def test_csv_reader_properties(store, f, strict):
         assert store.snapshot() == before
 
 
+def _read_as(path: Path, fast: bool) -> tuple:
+    """What the CSV reader makes of a file: its rows in ``src`` (line and fields), warnings and
+    rows rejected before staging, or the error; ``fast=False`` without DuckDB's CSV reader."""
+    import duckdb
+
+    from dashboard.ingest import files
+
+    con = duckdb.connect()
+    con.begin()  # as a load reads it: inside its transaction
+    original = files._read_csv_duckdb
+    if not fast:
+        files._read_csv_duckdb = lambda *a, **k: False
+    try:
+        staged = list(files.read_csv(con, path, None))
+        rows = con.execute("SELECT * FROM src ORDER BY line").fetchall()
+        return ("ok", rows, [s.warnings for s in staged], [s.pre_rejects for s in staged])
+    except files.FileError as e:
+        return ("error", str(e))
+    finally:
+        files._read_csv_duckdb = original
+        con.close()
+
+
+@PROPERTY
+@given(f=csv_files())
+def test_duckdbs_csv_reader_reads_a_file_exactly_as_the_line_by_line_reader_or_declines(tmp_path_factory, f):
+    """The fast path (DuckDB's CSV reader, for files where row i is line i + 2) gives the same
+    rows, line numbers, fields, warnings and errors as Python's csv module, whatever the file."""
+    data, suffix = f
+    path = tmp_path_factory.mktemp("csv") / f"f{suffix}"
+    path.write_bytes(data)
+    assert _read_as(path, fast=True) == _read_as(path, fast=False)
+
+
+def test_duckdbs_csv_reader_is_used_for_a_clean_file_and_not_for_a_ragged_one(tmp_path):
+    import duckdb
+
+    from dashboard.ingest import files
+
+    clean = tmp_path / "clean.csv"
+    clean.write_text("ts,gpu_uuid,power_w\n2026-11-16T00:00:00Z,GPU-a,700\n2026-11-16T00:01:00Z,GPU-a,\n")
+    ragged = tmp_path / "ragged.csv"
+    ragged.write_text("ts,gpu_uuid,power_w\n2026-11-16T00:00:00Z,GPU-a\n\n2026-11-16T00:01:00Z,GPU-a,1\n")
+    for path, fast in ((clean, True), (ragged, False)):
+        said: list[str] = []
+        list(files.read_csv(duckdb.connect(), path, None, progress=said.append))
+        assert any("DuckDB's CSV reader" in s for s in said) == fast, (path, said)
+
+
 # ---------------------------------------------------------------- OpenMetrics / Prometheus text
 
 GPU_FAMILIES = {  # sample name -> plausible values

@@ -85,6 +85,16 @@ def read_csv(con: duckdb.DuckDBPyConnection, path: Path, kind: str | None,
             ignored = [h for h in headers if h not in mapping]
             if ignored:
                 staged.warnings.append(f"ignored columns: {shown_names(ignored)}")
+            if header_lineno == 1 and _read_csv_duckdb(con, path, headers, delim, ends_with_newline):
+                if not ends_with_newline:
+                    last = con.execute("SELECT max(line) FROM src").fetchall()[0][0]
+                    if last is not None:
+                        staged.warnings.append(
+                            f"file does not end with a line break: line {last} was taken as complete")
+                if progress:
+                    progress(f"{path.name}: read by DuckDB's CSV reader")
+                yield staged
+                return
             names = ["line", *headers]
             reader = csv.reader(text, delimiter=delim)
             cols: list[list] = [[] for _ in names]
@@ -124,6 +134,57 @@ def read_csv(con: duckdb.DuckDBPyConnection, path: Path, kind: str | None,
                 f"file does not end with a line break: line {last_row} was taken as complete")
     con.execute("CREATE OR REPLACE TEMP VIEW src AS SELECT * FROM raw_csv")
     yield staged
+
+
+# An empty field is an empty string, as Python's csv module reads it, not NULL.
+_NO_NULL = "\x01aifd: no null\x01"
+
+
+def _read_csv_duckdb(con: duckdb.DuckDBPyConnection, path: Path, headers: list[str], delim: str,
+                     ends_with_newline: bool) -> bool:
+    """Table ``raw_csv`` and view ``src`` from DuckDB's CSV reader, when it reads the file exactly
+    as the line-by-line reader below would: every line after the header one row with as many fields
+    as the header, no blank line, no field across lines (then row i is line i + 2). Returns False,
+    leaving nothing behind, for any other file: the line-by-line reader then says what is wrong where.
+    A file of 14 M rows takes seconds here and minutes there."""
+    if len(headers) < 2:  # a blank-looking line would be a row here and skipped there
+        return False
+    newlines, bare_cr = _line_breaks(path)
+    if bare_cr:  # the csv module counts a lone CR as a line break, inside quotes too
+        return False
+    expected = newlines - 1 if ends_with_newline else newlines
+    columns = {h: "VARCHAR" for h in headers}
+    # ignore_errors: a line DuckDB cannot read is left out, not raised (an error would abort the
+    # load's transaction); the count below then declines the file
+    try:
+        con.execute("CREATE OR REPLACE TEMP TABLE raw_csv AS SELECT * FROM read_csv(?, columns = ?, header = false, "
+                    "skip = 1, delim = ?, quote = '\"', escape = '\"', auto_detect = false, strict_mode = true, "
+                    "ignore_errors = true, nullstr = ?, encoding = 'utf-8')", [str(path), columns, delim, _NO_NULL])
+    except duckdb.Error as e:
+        raise FileError(f"{path}: cannot read as CSV: {e}") from None
+    rows = con.execute("SELECT count(*) FROM raw_csv").fetchall()[0][0]
+    if rows != expected:
+        con.execute("DROP TABLE IF EXISTS raw_csv")
+        return False
+    # rowid counts rows in insertion order (file order), from an offset while the load's
+    # transaction is open
+    con.execute("CREATE OR REPLACE TEMP VIEW src AS "
+                "SELECT rowid - (SELECT min(rowid) FROM raw_csv) + 2 AS line, * FROM raw_csv")
+    return True
+
+
+def _line_breaks(path: Path) -> tuple[int, int]:
+    """The file's LF count and its count of CRs not followed by LF."""
+    newlines = bare = 0
+    carry = b""
+    with path.open("rb") as f:
+        for block in iter(lambda: f.read(1 << 22), b""):
+            block = carry + block
+            carry = b"\r" if block.endswith(b"\r") else b""
+            body = block[:-1] if carry else block
+            newlines += body.count(b"\n")
+            bare += body.count(b"\r") - body.count(b"\r\n")
+    return newlines, bare + len(carry)
 
 
 def _ends_with_newline(fb, size: int) -> bool:
