@@ -126,25 +126,28 @@ def stage(con: duckdb.DuckDBPyConnection, src: str, domain: Domain, mapping: dic
     """
     types = dict(con.execute(f"SELECT column_name, column_type FROM (DESCRIBE {src})").fetchall())
     by_canonical = {canon: (h, f) for h, (canon, f) in mapping.items()}
-    selects, errors = [], []
+    casts, selects, failed, messages = [], [], [], []
     for col in domain.columns:
         if col.name not in by_canonical:
             selects.append(f"CAST(NULL AS {col.type}) AS {_ident(col.name)}")
             continue
         header, factor = by_canonical[col.name]
-        expr = _cast(header, col.type, factor, types[header])
-        selects.append(f"{expr} AS {_ident(col.name)}")
+        # each value cast once, in the inner select; the outer one tells which casts failed
+        cast = f"__aifd_cast_{len(casts)}"
+        casts.append(f"{_cast(header, col.type, factor, types[header])} AS {cast}")
+        selects.append(f"{cast} AS {_ident(col.name)}")
         if types[header] == "VARCHAR" and col.type != "VARCHAR":
             h = _ident(header)
             what = col.type.lower() + (" (ISO 8601 or Unix seconds)" if col.type == "TIMESTAMP" else "")
-            errors.append(
-                f"CASE WHEN nullif(trim({h}), '') IS NOT NULL AND ({expr}) IS NULL "
-                f"THEN {_sql_str(col.name)} || ': cannot read ' || {_shown(h)} || ' as {what}' END"
-            )
-    parse_error = f"concat_ws('; ', {', '.join(errors)})" if errors else "''"
+            failed.append(f"({h} IS NOT NULL AND {cast} IS NULL AND trim({h}) <> '')")
+            messages.append(f"CASE WHEN {failed[-1]} THEN {_sql_str(col.name)} || ': cannot read ' || {_shown(h)} "
+                            f"|| ' as {what}' END")
+    parse_error = (f"CASE WHEN {' OR '.join(failed)} THEN concat_ws('; ', {', '.join(messages)}) END"
+                   if failed else "CAST(NULL AS VARCHAR)")
+    inner = f"SELECT *, {', '.join(casts)} FROM {src}" if casts else f"SELECT * FROM {src}"
     con.execute(
         f"CREATE OR REPLACE TEMP {'VIEW' if view else 'TABLE'} stage AS SELECT line, {', '.join(selects)}, "
-        f"nullif({parse_error}, '') AS parse_error FROM {src}"
+        f"{parse_error} AS parse_error FROM ({inner})"
     )
 
 
