@@ -43,6 +43,17 @@ CREATE OR REPLACE TEMP MACRO gpu_energy_hours(t0, t1) AS TABLE
            h.energy_resets AS resets
     FROM gpu_hours(t0, t1) h;
 
+-- gpu_energy_span(t0, t1) → TABLE
+-- gpu_energy_hours' columns over the fewest rows that make up [t0, t1) (gpu_span: whole days from
+-- gpu_daily): for totals per GPU, where the hour does not matter. The same sums, a 30-day range
+-- reads 24 times fewer rows.
+CREATE OR REPLACE TEMP MACRO gpu_energy_span(t0, t1) AS TABLE
+    SELECT h.bucket, h.gpu_id,
+           CASE WHEN h.energy_n > 0 THEN h.energy_j END AS counter_j,
+           CASE WHEN h.power_energy_n > 0 THEN h.power_energy_j END AS power_j,
+           h.energy_resets AS resets
+    FROM gpu_span(t0, t1) h;
+
 -- grid_carbon_hours(t0, t1) → TABLE
 -- Per hour of [t0, t1) with a grid carbon-intensity sample: hour (UTC), g_co2_per_kwh (gCO2/kWh, the
 -- mean of the samples in the hour).
