@@ -6,7 +6,7 @@
 -- param: idle_threshold DOUBLE = 0.05: a sample is idle when max(tensor_active, fp64_active) is below this ratio
 -- param: idle_minutes INTEGER = 60: an idle run counts when it lasts at least this many minutes
 -- param: hot_temp_c DOUBLE = 85: a sample above this GPU temperature (degC) is hot
--- uses: site_efficiency, energy_over, gpu_energy_span (queries/definitions/040_energy.sql)
+-- uses: site_efficiency, energy_over, gpu_energy_rows (queries/definitions/040_energy.sql)
 -- column: delivered_tflops TFLOPS: delivered, est. — mean delivered FLOPS at the precision (estimate, as perf_headline)
 -- column: delivered_efh EFh: delivered work — exaflop-hours delivered at the precision: Σ over 5-minute intervals of delivered × 5 min
 -- column: facility_kwh kWh: facility energy
@@ -38,7 +38,7 @@ per_gpu AS (
     SELECT gpu_id,
            CASE WHEN count(counter_j) + count(power_j) > 0
                 THEN (coalesce(sum(counter_j), 0) + coalesce(sum(power_j), 0)) / 3.6e6 END AS kwh
-    FROM gpu_energy_span($start, $end) GROUP BY gpu_id
+    FROM gpu_energy_rows($start, $end, false) GROUP BY gpu_id
 ),
 idle AS (
     SELECT count(*) AS gpus, sum(p.kwh * i.idle_share) AS kwh

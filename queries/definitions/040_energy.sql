@@ -30,29 +30,26 @@ CREATE OR REPLACE TEMP MACRO meter_intervals(t0, t1) AS TABLE
         JOIN meters m USING (meter_id)
         WHERE s.ts >= t0 AND s.prev_ts IS NOT NULL AND s.ts > s.prev_ts AND s.ts - s.prev_ts <= INTERVAL 1 HOUR);
 
--- gpu_energy_hours(t0, t1) → TABLE
--- Per GPU and hour of [t0, t1) (from gpu_hours: the hourly rollups, partial hours from the samples):
--- bucket (UTC hour), gpu_id, counter_j (J: DCGM_FI_DEV_TOTAL_ENERGY_CONSUMPTION increases, resets
--- handled, over the intervals that have the counter at both ends), power_j (J: the other intervals of
--- at most an hour, their two DCGM_FI_DEV_POWER_USAGE samples' mean × their length: the same rule as
--- energy_headline's), resets.
-CREATE OR REPLACE TEMP MACRO gpu_energy_hours(t0, t1) AS TABLE
+-- gpu_energy_rows(t0, t1, hourly) → TABLE
+-- Per GPU and row of [t0, t1): bucket, gpu_id, counter_j (J: DCGM_FI_DEV_TOTAL_ENERGY_CONSUMPTION
+-- increases, resets handled, over the intervals that have the counter at both ends), power_j (J: the
+-- other intervals of at most an hour, their two DCGM_FI_DEV_POWER_USAGE samples' mean × their
+-- length: the same rule as energy_headline's), resets. hourly true: one row per hour (gpu_hours: the
+-- hourly rollups, partial hours from the samples); false: the fewest rows that make up the range
+-- (gpu_span: whole days from gpu_daily), for totals per GPU: the same sums, a 30-day range reads 24
+-- times fewer rows. (hourly is a constant: the branch not taken is not read.)
+CREATE OR REPLACE TEMP MACRO gpu_energy_rows(t0, t1, hourly) AS TABLE
     SELECT h.bucket, h.gpu_id,
            CASE WHEN h.energy_n > 0 THEN h.energy_j END AS counter_j,
            CASE WHEN h.power_energy_n > 0 THEN h.power_energy_j END AS power_j,
            h.energy_resets AS resets
-    FROM gpu_hours(t0, t1) h;
+    FROM (SELECT * FROM gpu_hours(t0, t1) WHERE hourly
+          UNION ALL BY NAME
+          SELECT * FROM gpu_span(t0, t1) WHERE NOT hourly) h;
 
--- gpu_energy_span(t0, t1) → TABLE
--- gpu_energy_hours' columns over the fewest rows that make up [t0, t1) (gpu_span: whole days from
--- gpu_daily): for totals per GPU, where the hour does not matter. The same sums, a 30-day range
--- reads 24 times fewer rows.
-CREATE OR REPLACE TEMP MACRO gpu_energy_span(t0, t1) AS TABLE
-    SELECT h.bucket, h.gpu_id,
-           CASE WHEN h.energy_n > 0 THEN h.energy_j END AS counter_j,
-           CASE WHEN h.power_energy_n > 0 THEN h.power_energy_j END AS power_j,
-           h.energy_resets AS resets
-    FROM gpu_span(t0, t1) h;
+-- gpu_energy_hours(t0, t1) → TABLE: gpu_energy_rows per GPU and hour.
+CREATE OR REPLACE TEMP MACRO gpu_energy_hours(t0, t1) AS TABLE
+    SELECT * FROM gpu_energy_rows(t0, t1, true);
 
 -- grid_carbon_hours(t0, t1) → TABLE
 -- Per hour of [t0, t1) with a grid carbon-intensity sample: hour (UTC), g_co2_per_kwh (gCO2/kWh, the
