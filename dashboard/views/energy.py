@@ -208,7 +208,7 @@ def efficiency(start, end) -> None:
         bars = alt.Chart(gf).mark_bar().encode(
             y=alt.Y("system:N", sort="-x", title=None, axis=alt.Axis(labelLimit=320, labelOverlap=False)),
             x=alt.X("gflops_per_watt:Q", title="GFLOPS per watt (log scale)",
-                    scale=alt.Scale(type="log", domainMin=10)),
+                    scale=alt.Scale(type="log", domainMin=10, nice=True)),  # the longest bar ends inside the axis
             x2=alt.X2(datum=10),
             color=alt.Color("who:N", title=None, legend=alt.Legend(orient="bottom")),
             tooltip=["system:N", "precision:N", "basis:N", alt.Tooltip("gflops_per_watt:Q", format=",.1f")],
