@@ -211,12 +211,18 @@ def test_duckdbs_csv_reader_is_used_for_a_clean_file_and_not_for_a_ragged_one(tm
 
     clean = tmp_path / "clean.csv"
     clean.write_text("ts,gpu_uuid,power_w\n2026-11-16T00:00:00Z,GPU-a,700\n2026-11-16T00:01:00Z,GPU-a,\n")
+    crlf = tmp_path / "crlf.csv"  # Windows line ends, a quoted delimiter, a BOM
+    crlf.write_bytes(b'\xef\xbb\xbfts;gpu_uuid;power_w\r\n2026-11-16T00:00:00Z;"GPU;a";700\r\n'
+                     b'2026-11-16T00:01:00Z;GPU-b;\r\n')
     ragged = tmp_path / "ragged.csv"
     ragged.write_text("ts,gpu_uuid,power_w\n2026-11-16T00:00:00Z,GPU-a\n\n2026-11-16T00:01:00Z,GPU-a,1\n")
-    for path, fast in ((clean, True), (ragged, False)):
+    for path, fast in ((clean, True), (crlf, True), (ragged, False)):
         said: list[str] = []
         list(files.read_csv(duckdb.connect(), path, None, progress=said.append))
         assert any("DuckDB's CSV reader" in s for s in said) == fast, (path, said)
+        assert _read_as(path, fast=True) == _read_as(path, fast=False)
+    assert _read_as(crlf, fast=True)[1] == [(2, "2026-11-16T00:00:00Z", "GPU;a", "700"),
+                                           (3, "2026-11-16T00:01:00Z", "GPU-b", "")]
 
 
 # ---------------------------------------------------------------- OpenMetrics / Prometheus text
