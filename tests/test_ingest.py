@@ -221,9 +221,18 @@ def test_a_file_of_repeated_samples_is_made_again_with_the_line_by_line_check(in
     # the undone first attempt left nothing behind: each sample once, the hour's energy counted once
     assert inv.execute("SELECT count(*), count(DISTINCT (gpu_id, ts)) FROM gpu_samples").fetchall()[0] == (6, 6)
     assert inv.execute("SELECT sum(n), sum(energy_j) FROM gpu_hourly").fetchall()[0] == (6, 42000 + 37000 + 40000 + 8990)
-    # a forced reload of stored rows: counted as already stored, found by the same check
-    again = load_path(inv, tmp_path / "c.parquet", force=True)
+    # a forced reload of stored rows: counted as already stored, found by the same check, which
+    # the load runs itself (the stored rows are seen before anything is inserted): one attempt
+    said.clear()
+    again = load_path(inv, tmp_path / "c.parquet", force=True, progress=said.append)
     assert (again.domains[0].loaded, again.domains[0].rejected, again.domains[0].duplicate) == (0, 1, 2)
+    assert not any("repeated" in s for s in said)
+    # an overlapping re-export: its new rows stored, its old ones counted, in one attempt
+    overlap = load_path(inv, _parquet(tmp_path / "d.parquet", [(t[3], "GPU-a", 730, 120000),
+                                                              (datetime(2026, 11, 16, 0, 4), "GPU-a", 740, 160000)]),
+                        progress=said.append)
+    assert (overlap.domains[0].loaded, overlap.domains[0].duplicate) == (1, 1)
+    assert not any("repeated" in s for s in said)
 
 
 SCRAPE = """# HELP DCGM_FI_DEV_POWER_USAGE Power draw (in W).

@@ -124,7 +124,8 @@ def _check(con: duckdb.DuckDBPyConnection, staged: files.Staged, find_duplicates
     stage(con, "src", domain, staged.mapping, view=staged.reread_cheap)
     check = queries.load(f"ingest/{domain.name}_check")
     declared = any(p.name == "find_duplicates" for p in check.params)
-    find_duplicates = find_duplicates or not staged.unique_lines or not declared
+    find_duplicates = (find_duplicates or not staged.unique_lines or not declared
+                       or _overlaps_stored(con, domain))
     params = check.bind({"find_duplicates": find_duplicates})
     if staged.unique_lines and domain.timeseries and _returns_staged_columns(con, check.sql, params):
         con.execute("CREATE OR REPLACE TEMP TABLE rejected AS "
@@ -139,6 +140,22 @@ def _check(con: duckdb.DuckDBPyConnection, staged: files.Staged, find_duplicates
         n = con.execute("SELECT count(*) FROM checked").fetchall()[0][0]
     bad = con.execute("SELECT count(*) FROM rejected").fetchall()[0][0]
     return n, bad, find_duplicates
+
+
+def _overlaps_stored(con: duckdb.DuckDBPyConnection, domain: Domain) -> bool:
+    """Whether stored rows of the staged entities lie in the staged time range (an overlapping
+    re-export, a forced reload): such a load looks for duplicates itself rather than being made
+    twice. A cheap look at the range first: stored rows are pruned by time."""
+    lo, hi = con.execute("SELECT min(ts), max(ts) FROM stage").fetchall()[0]
+    if lo is None:
+        return False
+    # domain.name is the table's name, from the registry of record kinds, not from the input
+    if not con.execute(f"SELECT count(*) FROM (SELECT 1 FROM {domain.name} WHERE ts BETWEEN ? AND ? LIMIT 1)",
+                       [lo, hi]).fetchall()[0][0]:
+        return False
+    if not _has_query(f"ingest/{domain.name}_overlap"):
+        return True
+    return bool(_count(con, f"ingest/{domain.name}_overlap", ts_min=lo, ts_max=hi))
 
 
 def _returns_staged_columns(con: duckdb.DuckDBPyConnection, check_sql: str, params: dict) -> bool:
