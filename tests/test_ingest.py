@@ -370,3 +370,15 @@ def test_folder_load_finds_sboms_but_not_other_json(con, tmp_path):
     shutil.copy(REPO_ROOT / "sample_metrics" / "sbom" / "edge-inference-node.cdx.json", tmp_path / "node.json")
     write(tmp_path / "manifest.json", '{"generator": "x"}')
     assert [p.name for p in expand(con, [tmp_path])] == ["node.json"]
+
+
+def test_a_timestamp_beyond_any_year_beside_stored_samples_is_rejected_not_a_crash(inv, tmp_path):
+    """The look for stored samples in a file's range must not carry a staged time Python cannot
+    hold (epoch milliseconds read as seconds: year 33658) out of DuckDB: such a row is only rejected."""
+    assert load_path(inv, write(tmp_path / "a.csv", "ts,gpu_uuid,power_w\n2026-11-16T00:00:00Z,GPU-a,700\n")).status == "ok"
+    r = load_path(inv, write(tmp_path / "b.csv", "ts,gpu_uuid,power_w\n2026-11-16T00:00:00Z,GPU-a,700\n"
+                                                 "1000000000000,GPU-a,1\n2500-01-01T00:00:00Z,GPU-a,2\n"))
+    assert r.status == "partial" and not r.unexpected, r.summary()
+    d = r.domains[0]
+    assert (d.loaded, d.rejected, d.duplicate) == (0, 2, 1)
+    assert [line for line, _ in rejects(inv, r.load_id)] == [3, 4]
