@@ -193,12 +193,12 @@ def efficiency(start, end) -> None:
     ui.metric(c[2], eff, "gpu_kwh", "GPU energy", delta=f"IT {eff.text('it_kwh')} · facility {eff.text('facility_kwh')}")
     c = st.columns(4)
     ui.metric(c[0], eff, "idle_gpu_kwh", "Energy of idle GPUs", delta=f"{eff.text('idle_gpus')} idle GPUs")
-    ui.metric(c[1], eff, "idle_co2_kg", "CO₂ of idle GPUs (with overhead)",
-              delta=f"{eff.text('idle_facility_kwh')} at the meter")
+    ui.metric(c[1], eff, "idle_co2_kg", "CO₂ of idle GPUs",
+              delta=f"{eff.text('idle_facility_kwh')} with overhead")
     ui.metric(c[2], eff, "unhealthy_gpu_kwh", "Energy of unhealthy GPUs",
               delta=f"{eff.text('unhealthy_gpus')} unhealthy GPUs")
-    ui.metric(c[3], eff, "unhealthy_co2_kg", "CO₂ of unhealthy GPUs (with overhead)",
-              delta=f"{eff.text('unhealthy_facility_kwh')} at the meter")
+    ui.metric(c[3], eff, "unhealthy_co2_kg", "CO₂ of unhealthy GPUs",
+              delta=f"{eff.text('unhealthy_facility_kwh')} with overhead")
     ui.provenance(eff, "delivered FLOPS are an estimate from activity counters; idle and unhealthy energy is "
                        "each GPU's energy × its idle (affected) share of the time")
     g = ui.run("energy_green500", start=start, end=end)
