@@ -36,6 +36,7 @@ from typing import Any, Callable
 
 from . import figures
 from .config import REPO_ROOT, Settings
+from .ingest.files import line_breaks
 from .pages import PAGES
 from .store import connect
 
@@ -143,8 +144,7 @@ def bare_text_lines(path: Path, scratch: Path) -> float:
     copied = con.execute("SELECT count(*) FROM t").fetchall()[0][0]
     con.close()
     db.unlink(missing_ok=True)
-    with path.open("rb") as f:
-        lines = sum(block.count(b"\n") for block in iter(lambda: f.read(1 << 22), b""))
+    lines, _ = line_breaks(path)
     if copied != lines:  # a line split or dropped would time less work than the file holds
         raise RuntimeError(f"{path}: bare DuckDB copied {copied:,} lines of {lines:,}")
     return elapsed

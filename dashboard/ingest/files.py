@@ -149,7 +149,7 @@ def _read_csv_duckdb(con: duckdb.DuckDBPyConnection, path: Path, headers: list[s
     A file of 14 M rows takes seconds here and minutes there."""
     if len(headers) < 2:  # a blank-looking line would be a row here and skipped there
         return False
-    newlines, bare_cr = _line_breaks(path)
+    newlines, bare_cr = line_breaks(path)
     if bare_cr:  # the csv module counts a lone CR as a line break, inside quotes too
         return False
     expected = newlines - 1 if ends_with_newline else newlines
@@ -173,7 +173,7 @@ def _read_csv_duckdb(con: duckdb.DuckDBPyConnection, path: Path, headers: list[s
     return True
 
 
-def _line_breaks(path: Path) -> tuple[int, int]:
+def line_breaks(path: Path) -> tuple[int, int]:
     """The file's LF count and its count of CRs not followed by LF."""
     newlines = bare = 0
     carry = b""
