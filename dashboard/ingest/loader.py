@@ -299,16 +299,17 @@ def load_path(con: duckdb.DuckDBPyConnection, path: str | Path, *, kind: str | N
         _log(con, report, started, "")
         return report
     extra = {"at": at, "host": host} if fmt.takes_time else {"snapshot": snapshot} if fmt.takes_snapshot else {}
+    read = lambda: fmt.reader(con, path, kind, progress=progress, **extra)  # noqa: E731 - read inside the transaction
     try:
         try:
-            _load_once(con, path, kind, fmt, extra, report, started, strict, progress, find_duplicates=False)
+            _store(con, report, started, read, strict, find_duplicates=False)
         except derive.RepeatedSamples:
             # a file with repeated samples: made again with the check that names each one's line
             if progress:
                 progress(f"{path.name}: repeated samples; checking it again line by line")
             report.domains, report.stamped_at = [], None
-            _load_once(con, path, kind, fmt, extra, report, started, strict, progress, find_duplicates=True)
-    except Exception as e:  # noqa: BLE001 - whatever went wrong, the load was undone (_load_once): say it
+            _store(con, report, started, read, strict, find_duplicates=True)
+    except Exception as e:  # noqa: BLE001 - whatever went wrong, the load was undone (_store): say it
         report.status = "failed"
         if isinstance(e, (FileError, IngestError)):
             report.message = str(e)
@@ -326,21 +327,24 @@ def load_path(con: duckdb.DuckDBPyConnection, path: str | Path, *, kind: str | N
     return report
 
 
-def _load_once(con: duckdb.DuckDBPyConnection, path: Path, kind: str | None, fmt, extra: dict,
-               report: LoadReport, started: datetime, strict: bool, progress: Progress | None,
-               find_duplicates: bool) -> None:
-    """Read, check and store one file in one transaction; rolled back if anything raises."""
+def _store(con: duckdb.DuckDBPyConnection, report: LoadReport, started: datetime,
+           read: Callable[[], Iterable[files.Staged]], strict: bool, *, find_duplicates: bool = True,
+           before_commit: Callable[[duckdb.DuckDBPyConnection, LoadReport], None] | None = None) -> None:
+    """Check and store what ``read`` stages, log the load and commit, in one transaction; rolled
+    back if anything raises (the caller says what went wrong)."""
     _drop_scratch(con)
     con.begin()
     try:
-        for staged in fmt.reader(con, path, kind, progress=progress, **extra):
+        for staged in read():
             report.stamped_at = report.stamped_at or staged.stamped
-            report.domains.append(apply_staged(con, staged, report.load_id, str(path), find_duplicates))
+            report.domains.append(apply_staged(con, staged, report.load_id, report.source, find_duplicates))
         rejected = report.total("rejected")
         if strict and rejected:
             raise IngestError(f"--strict: {rejected} rows rejected, so nothing was stored")
         report.status = "partial" if rejected else "ok"
         _log(con, report, started, ",".join(d.domain for d in report.domains))
+        if before_commit is not None:
+            before_commit(con, report)
         con.commit()
     except BaseException:
         con.rollback()
@@ -359,21 +363,9 @@ def load_staged(con: duckdb.DuckDBPyConnection, source: str, format: str, staged
     report = LoadReport(source, format=format, bytes=bytes_, message=message)
     started, t0 = _now(), time.perf_counter()
     report.load_id = con.execute("SELECT nextval('load_id_seq')").fetchall()[0][0]
-    _drop_scratch(con)
-    con.begin()
     try:
-        for s in staged:
-            report.domains.append(apply_staged(con, s, report.load_id, source))
-        rejected = report.total("rejected")
-        if strict and rejected:
-            raise IngestError(f"--strict: {rejected} rows rejected, so nothing was stored")
-        report.status = "partial" if rejected else "ok"
-        _log(con, report, started, ",".join(d.domain for d in report.domains))
-        if before_commit is not None:
-            before_commit(con, report)
-        con.commit()
-    except Exception as e:  # noqa: BLE001 - whatever went wrong, the load is undone and said
-        con.rollback()
+        _store(con, report, started, lambda: staged, strict, before_commit=before_commit)
+    except Exception as e:  # noqa: BLE001 - whatever went wrong, the load was undone (_store): say it
         report.status = "failed"
         report.message = str(e) if isinstance(e, (FileError, IngestError)) else f"{source}: {type(e).__name__}: {e}"
         report.domains = []
