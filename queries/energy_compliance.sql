@@ -6,7 +6,7 @@
 -- param: commissioned DATE = 2026-02-04: the site's start of operation, which decides the thresholds (settings [site] commissioned)
 -- param: also_rule_sets VARCHAR = eu_eed_2024_1364: rule sets that hold beside the national one, comma-separated
 -- param: at_risk_margin DOUBLE = 0.1: a projected value meeting its threshold by less than this (PUE 0.1, a share 10 percentage points) is at risk: a part of the year misses the other seasons
--- uses: energy_over, rules_for, rule_set_known, rule_verdict (queries/definitions/040_energy.sql)
+-- uses: energy_over, rules_for, rule_set_known, rule_verdict, rule_value_text (queries/definitions/040_energy.sql)
 -- column: rule_set text: rule set — the set the rule belongs to (a rule the chosen bill does not amend comes from the law it amends)
 -- column: rule_id text: rule
 -- column: kpi text: KPI — pue, erf, ref, scope, or a duty (management_system, metering, register, customer_statement, reporting)
@@ -84,15 +84,9 @@ SELECT rule_set, rule_id, kpi,
        CASE WHEN comparator = 'duty' AND size_threshold_kw IS NULL THEN NULL ELSE yv END AS projected_value,
        CASE WHEN comparator = 'duty' THEN size_threshold_kw ELSE t END AS threshold_value,
        CASE WHEN comparator = 'duty' AND size_threshold_kw IS NULL THEN NULL
-            WHEN yv IS NULL THEN 'no data'
-            WHEN kpi = 'pue' THEN format('{:.3f}', yv)
-            WHEN share THEN format('{:.1f} %', yv * 100)
-            ELSE format('{:.0f} kW peak', yv) END AS value_text,
+            ELSE rule_value_text(yv, kpi, share) END AS value_text,
        CASE WHEN comparator = 'duty' AND size_threshold_kw IS NULL THEN NULL
-            WHEN pv IS NULL THEN 'no data'
-            WHEN kpi = 'pue' THEN format('{:.3f}', pv)
-            WHEN share THEN format('{:.1f} %', pv * 100)
-            ELSE format('{:.0f} kW peak', pv) END AS period_text,
+            ELSE rule_value_text(pv, kpi, share) END AS period_text,
        CASE WHEN comparator = 'duty'
                  THEN CASE WHEN size_threshold_kw IS NULL OR yv >= size_threshold_kw THEN 'duty'
                            ELSE 'duty if rated ≥ ' || CAST(size_threshold_kw AS VARCHAR) || ' kW' END

@@ -197,6 +197,14 @@ CREATE OR REPLACE TEMP MACRO rule_near(v, comparator, t, margin, share) AS
     CASE WHEN comparator IN ('<=', '<') THEN v > t - margin
          WHEN comparator IN ('>=', '>') THEN v < CASE WHEN share THEN least(t + margin, 1.0) ELSE t + margin END END;
 
+-- rule_value_text(v, rule_kpi, is_share) → VARCHAR: a rule's value as the law writes it: PUE to three
+-- decimals, a share (0..1) in percent, else kW peak; 'no data' without a value.
+CREATE OR REPLACE TEMP MACRO rule_value_text(v, rule_kpi, is_share) AS
+    CASE WHEN v IS NULL THEN 'no data'
+         WHEN rule_kpi = 'pue' THEN format('{:.3f}', v)
+         WHEN is_share THEN format('{:.1f} %', v * 100)
+         ELSE format('{:.0f} kW peak', v) END;
+
 -- rule_verdict(projected, period, comparator, t, margin, share) → VARCHAR: 'fail' when the projected
 -- annual value misses the threshold; 'at risk' when it meets it within margin, or meets it while the
 -- period itself does not; 'pass' otherwise; 'no data' without a projected value.
