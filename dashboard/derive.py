@@ -1,4 +1,4 @@
-"""Derived tables (GPU hourly and 5-minute rollups, activity runs, XID events; link 5-minute rollups), kept exact under every load.
+"""Derived tables (GPU hourly and 5-minute rollups, activity runs, XID events; link and meter 5-minute rollups), kept exact under every load.
 
 Each load rebuilds, inside its own transaction, the derived rows of the time range it touched
 (``after_insert``): the GPUs' whole hours around it, the fleet's 5-minute intervals, the runs it
@@ -19,7 +19,7 @@ from typing import Callable
 
 import duckdb
 
-from . import queries
+from . import queries, store
 
 Progress = Callable[[str], None]
 GPU_TABLES = ("gpu_hourly", "gpu_daily", "gpu_groups_5m", "gpu_pods_5m", "gpu_runs", "gpu_steps", "gpu_xid_events")
@@ -75,6 +75,8 @@ def after_insert(con: duckdb.DuckDBPyConnection, kind: str, load_id: int, t0: da
         refresh_gpus(con, t0, t1, find_repeats)
     elif kind == "link_samples":
         refresh_links(con, t0, t1)
+    elif kind == "meter_samples":
+        refresh_meters(con, t0, t1)
 
 
 def _five(t: datetime) -> datetime:
@@ -86,9 +88,15 @@ def refresh_links(con: duckdb.DuckDBPyConnection, t0: datetime, t1: datetime) ->
     _run(con, "derive/link_refresh", b0=_five(t0), b1=_five(t1 + timedelta(hours=1)) + timedelta(minutes=5))
 
 
+def refresh_meters(con: duckdb.DuckDBPyConnection, t0: datetime, t1: datetime) -> None:
+    """Rebuild meter_5m and meter_kind_5m from t0's bucket to one hour past t1, as refresh_links."""
+    _run(con, "derive/meter_refresh", b0=_five(t0), b1=_five(t1 + timedelta(hours=1)) + timedelta(minutes=5))
+
+
 def after_inventory_change(con: duckdb.DuckDBPyConnection, kind: str) -> None:
     """A GPU moved rack or changed model, a model's max boost clock changed, a link's capacity
-    changed: the derived rows that depend on them are rebuilt (inside the caller's transaction)."""
+    changed, a meter's kind changed: the derived rows that depend on them are rebuilt (inside the
+    caller's transaction)."""
     if kind in ("gpus", "gpu_models"):
         _rebuild_gpus(con)
     elif kind == "links":
@@ -96,6 +104,12 @@ def after_inventory_change(con: duckdb.DuckDBPyConnection, kind: str) -> None:
         lo, hi = _span(con, "link_samples")
         if lo is not None:
             refresh_links(con, lo, hi)
+    elif kind == "meters":
+        con.execute("DELETE FROM meter_5m")
+        con.execute("DELETE FROM meter_kind_5m")
+        lo, hi = _span(con, "meter_samples")
+        if lo is not None:
+            refresh_meters(con, lo, hi)
 
 
 def config(con: duckdb.DuckDBPyConnection) -> dict[str, float]:
@@ -113,11 +127,13 @@ def rebuild(con: duckdb.DuckDBPyConnection, progress: Progress | None = None) ->
     try:
         _rebuild_gpus(con, progress)
         after_inventory_change(con, "links")
-        con.execute("INSERT OR REPLACE INTO derived_config VALUES ('built', 1), ('links_built', 1)")
+        after_inventory_change(con, "meters")
+        con.execute("INSERT OR REPLACE INTO derived_config VALUES ('built', 1), ('links_built', 1), ('meters_built', 1)")
         con.commit()
     except Exception:
         con.rollback()
         raise
+    store.note_derived_state(con)
 
 
 def _rebuild_gpus(con: duckdb.DuckDBPyConnection, progress: Progress | None = None) -> None:
@@ -148,23 +164,50 @@ def rebuild_links(con: duckdb.DuckDBPyConnection, saturation_pct: float | None =
     except Exception:
         con.rollback()
         raise
+    store.note_derived_state(con)
+
+
+def rebuild_meters(con: duckdb.DuckDBPyConnection) -> None:
+    """Rebuild the meter rollups in one transaction (a store from before migration 014)."""
+    con.begin()
+    try:
+        after_inventory_change(con, "meters")
+        con.execute("INSERT OR REPLACE INTO derived_config VALUES ('meters_built', 1)")
+        con.commit()
+    except Exception:
+        con.rollback()
+        raise
+    store.note_derived_state(con)
 
 
 def ensure(con: duckdb.DuckDBPyConnection, idle_threshold: float, hot_temp_c: float,
            progress: Progress | None = None, link_saturation_pct: float | None = None) -> bool:
     """Derived tables built, with these rules; rebuilds when they were not. Returns whether it did."""
+    try:
+        return _ensure(con, idle_threshold, hot_temp_c, progress, link_saturation_pct)
+    finally:
+        store.note_derived_state(con)
+
+
+def _ensure(con: duckdb.DuckDBPyConnection, idle_threshold: float, hot_temp_c: float,
+            progress: Progress | None, link_saturation_pct: float | None) -> bool:
     cfg = config(con)
     links_stale = cfg.get("links_built") == 0 or (
         link_saturation_pct is not None and cfg.get("link_saturation_pct") != link_saturation_pct)
     stale = (cfg.get("built") != 1 or cfg.get("idle_threshold") != idle_threshold
              or cfg.get("hot_temp_c") != hot_temp_c)
+    meters_stale = cfg.get("meters_built") == 0
     has_samples = con.execute("SELECT count(*) > 0 FROM (SELECT 1 FROM gpu_samples LIMIT 1)").fetchall()[0][0]
     if not stale:
         if links_stale:
             if progress:
                 progress("derived tables: links")
             rebuild_links(con, link_saturation_pct)
-        return links_stale
+        if meters_stale:
+            if progress:
+                progress("derived tables: meters")
+            rebuild_meters(con)
+        return links_stale or meters_stale
     con.execute("INSERT OR REPLACE INTO derived_config VALUES ('idle_threshold', ?), ('hot_temp_c', ?)",
                 [idle_threshold, hot_temp_c])
     if link_saturation_pct is not None:
@@ -175,4 +218,6 @@ def ensure(con: duckdb.DuckDBPyConnection, idle_threshold: float, hot_temp_c: fl
         con.execute("INSERT OR REPLACE INTO derived_config VALUES ('built', 1)")
         if links_stale:
             rebuild_links(con)
+        if meters_stale:
+            rebuild_meters(con)
     return True

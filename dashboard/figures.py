@@ -5,8 +5,9 @@ this is the one place where settings become query parameters.
 """
 from __future__ import annotations
 
+import json
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -71,14 +72,23 @@ def whole_hours(lo: datetime, hi: datetime) -> tuple[datetime, datetime]:
     return start, end if end == hi else end + timedelta(hours=1)
 
 
+# The stored telemetry: raw samples and the tables derived from them (dashboard/derive.py). A
+# figure's provenance names those it read, with the rows it read from each.
+SAMPLE_TABLES = frozenset({"gpu_samples", "link_samples", "meter_samples", "water_samples", "grid_carbon_samples"})
+DERIVED_TABLES = frozenset({"gpu_hourly", "gpu_daily", "gpu_groups_5m", "gpu_pods_5m", "gpu_runs", "gpu_steps",
+                            "gpu_xid_events", "link_5m", "meter_5m", "meter_kind_5m"})
+
+
 @dataclass
 class Figure:
-    """A figure's frame with what made it: the query, the bound parameters, the time it took."""
+    """A figure's frame with what made it: the query, the bound parameters, the time it took, and
+    the rows it read from each table (``tables_read``, from DuckDB's profile of the run)."""
 
     query: queries.Query
     params: dict[str, Any]
     frame: pd.DataFrame
     elapsed_ms: float
+    tables_read: dict[str, int] = field(default_factory=dict)
 
     @property
     def name(self) -> str:
@@ -114,8 +124,13 @@ class Figure:
     def shown_params(self) -> dict[str, Any]:
         return {k: v for k, v in self.params.items() if k not in SETTINGS_ONLY}
 
+    def telemetry_read(self) -> dict[str, int]:
+        """Rows read from the samples and the derived tables, most first."""
+        read = {k: v for k, v in self.tables_read.items() if k in SAMPLE_TABLES | DERIVED_TABLES and v}
+        return dict(sorted(read.items(), key=lambda kv: (-kv[1], kv[0])))
+
     def provenance(self) -> str:
-        """One line naming the query and the data range, for captions and exports."""
+        """One line naming the query, the data range and the tables read, for captions and exports."""
         parts = [f"query `{self.name}`"]
         rng = self.data_range
         if rng:
@@ -124,6 +139,9 @@ class Figure:
         if other:
             parts.append(", ".join(f"{k}={v:.6g}" if isinstance(v, float) else f"{k}={v}"
                                    for k, v in other.items()))
+        read = self.telemetry_read()
+        if read:
+            parts.append("read " + ", ".join(f"{k} ({v:,} rows)" for k, v in read.items()))
         parts.append(f"{len(self.frame):,} rows, {self.elapsed_ms:.0f} ms")
         return " · ".join(parts)
 
@@ -165,11 +183,31 @@ def run(con: duckdb.DuckDBPyConnection, name: str, settings: Settings, **params:
     if not q.columns:
         raise QueryError(f"{name} is not a figure query")
     bound = bind(con, q, settings, params)
-    t0 = time.perf_counter()
+    con.execute("PRAGMA enable_profiling = 'no_output'")
     try:
-        frame = con.execute(q.sql, bound).df() if bound else con.execute(q.sql).df()
-    except duckdb.Error as e:
-        raise QueryError(f"query {name} failed: {e}") from e
-    elapsed = (time.perf_counter() - t0) * 1000
+        t0 = time.perf_counter()
+        try:
+            frame = con.execute(q.sql, bound).df() if bound else con.execute(q.sql).df()
+        except duckdb.Error as e:
+            raise QueryError(f"query {name} failed: {e}") from e
+        elapsed = (time.perf_counter() - t0) * 1000
+        read = tables_read(con)
+    finally:
+        con.execute("PRAGMA disable_profiling")
     q.check_columns(list(frame.columns))
-    return Figure(q, bound, frame, elapsed)
+    return Figure(q, bound, frame, elapsed, read)
+
+
+def tables_read(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
+    """Per table, the rows the last query's table scans produced (after the filters pushed into
+    them: the rows it read), from DuckDB's profile of that query."""
+    read: dict[str, int] = {}
+    stack = list(json.loads(con.get_profiling_information(format="json")).get("operator", []))
+    while stack:
+        node = stack.pop()
+        stack.extend(node.get("children", []))
+        table = node.get("extra_info", {}).get("Table") if node.get("type") == "TABLE_SCAN" else None
+        if table:
+            name = table.rsplit(".", 1)[-1]
+            read[name] = read.get(name, 0) + int(node.get("intermediate_rows") or 0)
+    return read

@@ -119,12 +119,28 @@ def definitions(definitions_dir: Path = DEFINITIONS_DIR) -> list[Path]:
 
 
 def apply_definitions(con: duckdb.DuckDBPyConnection, definitions_dir: Path = DEFINITIONS_DIR) -> None:
-    """Create the macros and views as TEMP objects on this connection, from the files as they are."""
+    """Create the macros and views as TEMP objects on this connection, from the files as they are,
+    and the session variables they read (note_derived_state)."""
     for path in definitions(definitions_dir):
         try:
             con.execute(path.read_text())
         except duckdb.Error as e:
             raise MigrationError(f"{path}: {e}") from e
+    note_derived_state(con)
+
+
+def note_derived_state(con: duckdb.DuckDBPyConnection) -> None:
+    """The rules the derived tables were built with, and whether they are built (table
+    derived_config), as session variables ``derived_<key>``: the definitions pick between a derived
+    table and the samples with them, and to the planner they are constants, so the branch not taken
+    is not read at all (a figure's provenance lists only what it read). Set on every connection, and
+    again by dashboard/derive.py whenever it changes derived_config."""
+    if not con.execute("SELECT count(*) FROM duckdb_tables() WHERE table_name = 'derived_config' "
+                       "AND NOT temporary").fetchall()[0][0]:
+        return
+    for key, value in con.execute("SELECT key, value FROM derived_config").fetchall():
+        if re.fullmatch(r"[a-z_]+", key):  # our own keys; a variable's name cannot be bound
+            con.execute(f"SET VARIABLE derived_{key} = ?", [value])
 
 
 def _open(db_path: Path, read_only: bool) -> duckdb.DuckDBPyConnection:

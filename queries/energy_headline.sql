@@ -2,7 +2,7 @@
 -- returns: one row
 -- param: start TIMESTAMP: start of the range, UTC, inclusive
 -- param: end TIMESTAMP: end of the range, UTC, exclusive
--- uses: gpu_span (queries/definitions/010_performance.sql)
+-- uses: gpu_span (queries/definitions/010_performance.sql), meter_kind_buckets (queries/definitions/040_energy.sql)
 -- column: facility_kwh kWh: facility energy — from the facility meters' energy counters (increases between samples at most an hour apart; a decrease is a restart from 0)
 -- column: it_kwh kWh: IT energy — from the IT meters' energy counters, as facility_kwh
 -- column: cooling_kwh kWh: cooling energy — as facility_kwh
@@ -27,20 +27,10 @@
 -- gives no energy, and a figure without any interval is NULL (no data), never 0. A GPU interval
 -- without the energy counter at both ends takes the mean of its two power samples × its length
 -- (trapezoid), for intervals up to an hour (a longer gap is not bridged). GPU energy is read from
--- the daily and hourly rollups (gpu_span), which hold both kinds of interval.
-WITH m AS (
-    SELECT s.meter_id, k.kind, s.ts, s.power_kw, s.energy_kwh,
-           lag(s.energy_kwh) OVER (PARTITION BY s.meter_id ORDER BY s.ts) AS prev,
-           lag(s.ts) OVER (PARTITION BY s.meter_id ORDER BY s.ts) AS prev_ts
-    FROM meter_samples s JOIN meters k USING (meter_id)
-    WHERE s.ts >= $start - INTERVAL 1 HOUR AND s.ts < $end
-), md AS (
-    SELECT kind, power_kw, ts,
-           CASE WHEN prev IS NULL OR energy_kwh IS NULL OR ts - prev_ts > INTERVAL 1 HOUR THEN NULL
-                WHEN energy_kwh >= prev THEN energy_kwh - prev ELSE energy_kwh END AS kwh,
-           coalesce(ts - prev_ts <= INTERVAL 1 HOUR AND energy_kwh < prev, false)::INTEGER AS reset
-    FROM m WHERE ts >= $start
-), gd AS (
+-- the daily and hourly rollups (gpu_span), which hold both kinds of interval; meter energy and power
+-- from the meters' 5-minute rollups (meter_kind_buckets: the kind's meters summed at each timestamp).
+WITH mk AS (SELECT * FROM meter_kind_buckets($start, $end)),
+gd AS (
     SELECT CASE WHEN sum(energy_n) + sum(power_energy_n) > 0
                 THEN (coalesce(sum(energy_j), 0) + coalesce(sum(power_energy_j), 0)) / 3.6e6 END AS gpu_kwh,
            count(DISTINCT gpu_id) FILTER (WHERE energy_n > 0) AS counter_gpus,
@@ -48,17 +38,18 @@ WITH m AS (
            coalesce(sum(energy_n), 0) AS counter_intervals,
            coalesce(sum(energy_resets), 0) AS resets
     FROM gpu_span($start, $end)
-), facility_power AS (
-    SELECT ts, sum(power_kw) AS kw FROM md WHERE kind = 'facility' GROUP BY ts
 ), k AS (
-    SELECT sum(kwh) FILTER (WHERE kind = 'facility')  AS facility_kwh,
-           sum(kwh) FILTER (WHERE kind = 'it')        AS it_kwh,
-           sum(kwh) FILTER (WHERE kind = 'cooling')   AS cooling_kwh,
-           sum(kwh) FILTER (WHERE kind = 'renewable') AS renewable_kwh,
-           sum(kwh) FILTER (WHERE kind = 'reuse')     AS reuse_kwh,
-           count(kwh)                                 AS meter_intervals,
-           coalesce(sum(reset), 0)                    AS meter_resets
-    FROM md
+    SELECT sum(counter_kwh) FILTER (WHERE kind = 'facility')  AS facility_kwh,
+           sum(counter_kwh) FILTER (WHERE kind = 'it')        AS it_kwh,
+           sum(counter_kwh) FILTER (WHERE kind = 'cooling')   AS cooling_kwh,
+           sum(counter_kwh) FILTER (WHERE kind = 'renewable') AS renewable_kwh,
+           sum(counter_kwh) FILTER (WHERE kind = 'reuse')     AS reuse_kwh,
+           coalesce(sum(counter_iv), 0)                       AS meter_intervals,
+           coalesce(sum(resets), 0)                           AS meter_resets,
+           sum(kw_sum) FILTER (WHERE kind = 'facility') / nullif(sum(kw_n) FILTER (WHERE kind = 'facility'), 0) AS facility_kw_avg,
+           max(kw_max) FILTER (WHERE kind = 'facility')      AS facility_kw_peak,
+           sum(power_sum) FILTER (WHERE kind = 'it') / nullif(sum(power_n) FILTER (WHERE kind = 'it'), 0) AS it_kw_avg
+    FROM mk
 )
 SELECT k.facility_kwh, k.it_kwh, k.cooling_kwh, k.renewable_kwh, k.reuse_kwh, gd.gpu_kwh,
        CASE WHEN gd.counter_gpus > 0 AND gd.power_gpus > 0
@@ -69,9 +60,7 @@ SELECT k.facility_kwh, k.it_kwh, k.cooling_kwh, k.renewable_kwh, k.reuse_kwh, gd
        k.facility_kwh / nullif(k.it_kwh, 0)        AS pue,
        k.renewable_kwh / nullif(k.facility_kwh, 0) AS ref,
        k.reuse_kwh / nullif(k.facility_kwh, 0)     AS erf,
-       (SELECT avg(kw) FROM facility_power)        AS facility_kw_avg,
-       (SELECT max(kw) FROM facility_power)        AS facility_kw_peak,
-       (SELECT avg(power_kw) FROM md WHERE kind = 'it') AS it_kw_avg,
+       k.facility_kw_avg, k.facility_kw_peak, k.it_kw_avg,
        gd.gpu_kwh / nullif(k.it_kwh, 0)            AS gpu_share_of_it,
        CASE WHEN k.meter_intervals + gd.counter_intervals > 0
             THEN k.meter_resets + gd.resets END    AS counter_resets,

@@ -28,7 +28,7 @@ cap AS (
 ),
 five AS (  -- per 5-minute bucket and direction: the rate summed over the links, and the busiest interval
     SELECT d.bucket, d.direction, sum(d.bytes * 8 / nullif(d.seconds, 0)) AS bps, max(d.peak_bps) AS peak_bps
-    FROM link_directions($start, $end, (SELECT value FROM derived_config WHERE key = 'link_saturation_pct')) d
+    FROM link_directions($start, $end, getvariable('derived_link_saturation_pct')) d
     SEMI JOIN l USING (link_id)
     GROUP BY ALL
 )

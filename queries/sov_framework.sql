@@ -42,8 +42,8 @@ energy AS (
     SELECT CASE WHEN sum(avg_kw) FILTER (WHERE kind = 'facility') > 0
                 THEN least(1.0, coalesce(sum(avg_kw) FILTER (WHERE kind = 'renewable'), 0)
                                 / sum(avg_kw) FILTER (WHERE kind = 'facility')) END AS renewable_share
-    FROM (SELECT m.kind, m.meter_id, avg(s.power_kw) AS avg_kw
-          FROM meters m JOIN meter_samples s ON s.meter_id = m.meter_id
+    FROM (SELECT m.kind, m.meter_id, sum(r.power_sum) / nullif(sum(r.power_n), 0) AS avg_kw
+          FROM meters m JOIN meter_buckets(TIMESTAMP '2000-01-01', TIMESTAMP '2100-01-01') r ON r.meter_id = m.meter_id
           GROUP BY m.kind, m.meter_id)
 ),
 scoped AS (

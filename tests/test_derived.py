@@ -1,8 +1,9 @@
 """Derived tables (rollups, runs, XID events) give exactly the figures the raw samples give.
 
 The fixture has what breaks naive rollups: an energy-counter reset, a gap in one GPU's samples, an
-idle run that crosses hour and 5-minute boundaries, a link counter reset, and a late file that lands
-inside hours already rolled up. Three ways to the same numbers are compared: the store that took the
+idle run that crosses hour and 5-minute boundaries, a link counter reset, meters with a counter
+reset, a gap, power samples only and a gap longer than an hour, and late files (GPU and meter) that
+land inside hours already rolled up. Three ways to the same numbers are compared: the store that took the
 files one by one (incremental), a store that took all the data in one file, and the derived rows
 recomputed from the samples by the macros that define them.
 """
@@ -14,7 +15,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from dashboard import derive
+from dashboard import derive, store
 from dashboard.ingest import ensure_reference, load_path
 from dashboard.store import connect
 
@@ -58,6 +59,28 @@ def _links(minutes) -> str:
     return "\n".join(rows) + "\n"
 
 
+METERS = "meter_id,kind\nfac,facility\nit1,it\nit2,it\nsolar,renewable\n"
+SOLAR_GAP = range(30, 101)  # no solar samples 00:30 .. 01:40: 71 minutes, longer than an hour
+
+
+def _meters(keep) -> str:
+    """fac: a 120 kW counter that restarts at 01:35; it1: a 60 kW counter with GPU-b's gap; it2: power
+    only, every other minute; solar: power only, with a gap of more than an hour."""
+    rows = ["ts,meter_id,power_kw,energy_kwh"]
+    for i in range(MINUTES):
+        ts = f"{T0 + timedelta(minutes=i):%Y-%m-%dT%H:%M:%S}"
+        for m, power, energy in (
+                ("fac", 120 + i % 5, i * 2.0 if i < 95 else (i - 95) * 2.0),
+                ("it1", 60, None if i in GAP else i * 1.0),
+                ("it2", 30 + i % 3, None),
+                ("solar", 10 + i % 2, None)):
+            if (m == "it1" and i in GAP) or (m == "it2" and i % 2) or (m == "solar" and i in SOLAR_GAP):
+                continue
+            if keep(i, m):
+                rows.append(f"{ts},{m},{power},{'' if energy is None else energy}")
+    return "\n".join(rows) + "\n"
+
+
 def _samples(keep) -> str:
     rows = [HEADER]
     for i in range(MINUTES):
@@ -84,20 +107,25 @@ def _store(path: Path, folder: Path, files: list[tuple[str, str]]) -> Path:
 @pytest.fixture(scope="module")
 def stores(tmp_path_factory):
     folder = tmp_path_factory.mktemp("derived")
-    inventory = [("gpus.csv", INVENTORY), ("links.csv", LINKS)]
+    inventory = [("gpus.csv", INVENTORY), ("links.csv", LINKS), ("meters.csv", METERS)]
     incremental = _store(folder / "incremental.duckdb", folder, inventory + [
         ("early.csv", _samples(lambda i, g: not (g == "GPU-a" and i in LATE))),
         ("links1.csv", _links(range(0, 90))),
         ("links2.csv", _links(range(90, MINUTES))),
+        ("meters1.csv", _meters(lambda i, m: i < 120 and not (m == "fac" and i in LATE))),
+        ("meters2.csv", _meters(lambda i, m: i >= 120)),
         ("late.csv", _samples(lambda i, g: g == "GPU-a" and i in LATE)),   # inside rolled-up hours
+        ("meters_late.csv", _meters(lambda i, m: m == "fac" and i in LATE)),
     ])
     whole = _store(folder / "whole.duckdb", folder, inventory + [
-        ("all.csv", _samples(lambda i, g: True)), ("links_all.csv", _links(range(0, MINUTES)))])
+        ("all.csv", _samples(lambda i, g: True)), ("links_all.csv", _links(range(0, MINUTES))),
+        ("meters_all.csv", _meters(lambda i, m: True))])
     return incremental, whole
 
 
 DERIVED = {  # table -> the macro that computes its rows from the samples
-    "gpu_hourly": "gpu_hour_rows", "gpu_groups_5m": "gpu_interval_rows", "link_5m": "link_interval_rows"}
+    "gpu_hourly": "gpu_hour_rows", "gpu_groups_5m": "gpu_interval_rows", "link_5m": "link_interval_rows",
+    "meter_5m": "meter_interval_rows", "meter_kind_5m": "meter_kind_interval_rows"}
 END = T0 + timedelta(minutes=MINUTES)
 
 
@@ -163,8 +191,9 @@ RANGES = [  # whole hours (read from the tables), and edges that cut hours and 5
     (T0 + timedelta(minutes=61), T0 + timedelta(minutes=64)),
 ]
 FIGURES = ["perf_headline", "perf_delivered", "perf_pods", "perf_idle_gpus", "perf_unhealthy_gpus",
-           "ops_utilization", "ops_worst_gpus", "energy_headline", "energy_power", "net_link_utilization",
-           "net_link_summary", "perf_rack_heatmap"]
+           "ops_utilization", "ops_worst_gpus", "energy_headline", "energy_power", "energy_periods",
+           "energy_efficiency", "energy_compliance", "net_link_utilization", "net_link_summary",
+           "perf_rack_heatmap"]
 
 
 @pytest.mark.parametrize("start, end", RANGES)
@@ -205,12 +234,113 @@ def test_energy_and_traffic_by_hand(stores):
     b = 166 * 500.0 + 13 * 500.0
     c = 179 * 400.0
     assert e.value("gpu_kwh") == pytest.approx((a + b + c) / 3.6e6, rel=1e-12)
-    assert e.value("counter_resets") == 1
+    assert e.value("counter_resets") == 2   # GPU-a's and the facility meter's (test_meter_energy_and_power_by_hand)
     s = figure(con, "net_link_summary", start=T0, end=END).frame.iloc[0]
     # rx: 6e10 B a minute for 119 minutes, then restart: 0 at 02:00, 3e10 B a minute after
     assert s.rx_tb == pytest.approx((119 * 6e10 + 0 + 59 * 3e10) / 1e12)
     assert s.resets == 1
     con.close()
+
+
+def test_meter_energy_and_power_by_hand(stores):
+    con = connect(stores[0], read_only=True)
+    try:
+        h = figure(con, "energy_headline", start=T0, end=END)
+        day = figure(con, "energy_periods", start=T0, end=END, period="day").frame.iloc[0]
+        minute = figure(con, "energy_power", start=T0, end=T0 + timedelta(minutes=10), bucket_minutes=1).frame
+        peaks = con.execute("SELECT facility_kw_peak, it_kw_peak FROM energy_over(?, ?, 'all', false)",
+                            [T0, END]).fetchall()[0]
+    finally:
+        con.close()
+    # fac: 2 kWh a minute, restarting at 01:35 (its value then, 0 kWh, is the increase): 94 + 84 steps
+    assert h.value("facility_kwh") == pytest.approx((94 + 84) * 2.0, rel=1e-12)
+    # it1: 1 kWh a minute, 179 minutes including the 13-minute step over its gap (under an hour);
+    # the headline counts counters only, so it2 (power only) adds nothing there
+    assert h.value("it_kwh") == pytest.approx(179.0, rel=1e-12)
+    assert h.value("counter_resets") == 2                       # GPU-a's and fac's
+    assert h.value("facility_kw_peak") == 124                   # 120 + i % 5
+    assert h.value("facility_kw_avg") == pytest.approx(122.0)
+    it_power = [60.0] * (MINUTES - len(GAP)) + [30.0 + i % 3 for i in range(0, MINUTES, 2)]
+    assert h.value("it_kw_avg") == pytest.approx(sum(it_power) / len(it_power))
+    # per period: it2's power integrated (trapezoid over its 2-minute intervals) joins it1's counter;
+    # solar's 71-minute gap is not bridged: 29 + 78 one-minute intervals of (10 + 11) / 2 kW
+    it2 = sum((30 + (i - 2) % 3 + 30 + i % 3) / 2 * 2 / 60 for i in range(2, MINUTES, 2))
+    assert day.it_kwh == pytest.approx(179.0 + it2, rel=1e-12)
+    assert day.renewable_kwh == pytest.approx((29 + 78) * 10.5 / 60, rel=1e-12)
+    assert day.pue == pytest.approx(356.0 / (179.0 + it2), rel=1e-12)
+    assert day.hours == pytest.approx(179 / 60, rel=1e-12)     # fac's intervals: every minute after the first
+    assert day.resets == 2
+    # the law's kW peak: the busiest timestamp's energy, the kind's meters summed, over its longest
+    # interval; IT peaks at 00:52, where it1's 13-minute step over its gap ends beside an it2 step
+    it_at = {}
+    for i in range(1, MINUTES):
+        if i not in GAP:
+            dt = 60 * (13 if i == 52 else 1)
+            it_at.setdefault(i, []).append((1.0 * dt / 60, dt))
+        if i % 2 == 0:
+            it_at.setdefault(i, []).append(((30 + (i - 2) % 3 + 30 + i % 3) / 2 * 2 / 60, 120))
+    it_peak = max(sum(k for k, _ in v) / max(d for _, d in v) * 3600 for v in it_at.values())
+    assert peaks == (pytest.approx(120.0), pytest.approx(it_peak)) and it_peak == pytest.approx(14.05 / 780 * 3600)
+    # a range of minutes reads the samples (1-minute buckets are finer than the rollups)
+    fac = minute[minute.series == "facility"]
+    assert fac.kw.tolist() == [120.0 + i % 5 for i in range(10)]
+
+
+def test_meter_figures_from_the_samples_until_the_rollups_are_built(stores, tmp_path):
+    """A store from before migration 014 (meters_built 0, empty rollups) reads the meters' samples,
+    with the same results, until its next writer builds the rollups."""
+    import shutil
+
+    db = tmp_path / "unbuilt.duckdb"
+    shutil.copy(stores[0], db)
+    names = ("energy_headline", "energy_periods", "energy_power", "energy_efficiency")
+    ranges = ((T0, END), (T0 + timedelta(minutes=17, seconds=30), T0 + timedelta(minutes=143)))
+
+    def frames(con):
+        return [figure(con, n, start=a, end=b).frame for n in names for a, b in ranges]
+
+    con = connect(db)
+    built = frames(con)
+    con.execute("UPDATE derived_config SET value = 0 WHERE key = 'meters_built'")
+    con.execute("DELETE FROM meter_kind_5m")
+    con.execute("DELETE FROM meter_5m")
+    con.close()
+    con = connect(db, read_only=True)
+    try:
+        from_samples = frames(con)
+    finally:
+        con.close()
+    for a, b in zip(built, from_samples):
+        pd.testing.assert_frame_equal(a, b, check_dtype=False)
+    con = connect(db)
+    try:
+        assert derive.ensure(con, idle_threshold=0.05, hot_temp_c=85)    # the writer builds them
+        assert derive.config(con)["meters_built"] == 1
+        assert con.execute("SELECT count(*) FROM meter_kind_5m").fetchall()[0][0] > 0
+        for a, b in zip(built, frames(con)):
+            pd.testing.assert_frame_equal(a, b, check_dtype=False)
+    finally:
+        con.close()
+
+
+def test_a_meter_that_changes_kind_rebuilds_the_kind_rollups(stores, tmp_path):
+    import shutil
+
+    db = tmp_path / "kind.duckdb"
+    shutil.copy(stores[0], db)
+    con = connect(db)
+    try:
+        f = tmp_path / "meters.csv"
+        f.write_text(METERS.replace("solar,renewable", "solar,reuse"))
+        r = load_path(con, f)
+        assert r.status == "ok" and r.total("updated") == 1, r.summary()
+        stored = _sorted(con.execute("SELECT * FROM meter_kind_5m").df())
+        computed = _sorted(con.execute("SELECT * FROM meter_kind_interval_rows(?, ?)",
+                                       [T0, END + timedelta(hours=1)]).df()[list(stored.columns)])
+        assert set(stored.kind) == {"facility", "it", "reuse"}
+    finally:
+        con.close()
+    pd.testing.assert_frame_equal(stored, computed, check_dtype=False)
 
 
 def test_idle_from_the_runs_equals_idle_from_the_samples(stores):
@@ -222,6 +352,7 @@ def test_idle_from_the_runs_equals_idle_from_the_samples(stores):
         assert stored.gpu_uuid.tolist() == ["GPU-a"] and stored.idle_minutes_total.iloc[0] == pytest.approx(80)
         con.begin()
         con.execute("UPDATE derived_config SET value = 0.5 WHERE key = 'idle_threshold'")  # pretend: built for 0.5
+        store.note_derived_state(con)
         from_samples = figure(con, "perf_idle_gpus", start=T0 + timedelta(minutes=17), end=END).frame
         con.rollback()
     finally:
@@ -262,3 +393,35 @@ def test_totals_over_days_equal_totals_over_hours(sample_db, start, end):
         con.close()
     assert len(by_day) == 1024 and days_read > 0
     assert by_day == [tuple(pytest.approx(v, rel=1e-9) if isinstance(v, float) else v for v in r) for r in by_hour]
+
+
+# The figures that read raw samples on purpose: one GPU's drill-down, and the Data page's count of
+# what the store holds.
+READS_SAMPLES = {"perf_gpu_series", "store_contents"}
+RAW = ("gpu_samples", "link_samples", "meter_samples")
+
+
+def test_on_whole_hours_the_page_figures_read_only_derived_tables(sample_db):
+    """Pages pick whole hours: every figure they draw then reads the derived tables, never the GPU,
+    link or meter samples (the provenance says what was read, from DuckDB's profile of the run)."""
+    from dashboard import benchmark, queries
+    from dashboard import figures as core
+
+    con = connect(sample_db, read_only=True)
+    try:
+        start, end = core.whole_hours(*core.data_range(con))
+        params = {"start": start, "end": end, "bucket_minutes": 60, **benchmark.selections(con)}
+        read = {}
+        for name in benchmark.page_figures():
+            q = queries.load(name)
+            f = figure(con, name, **{p.name: params[p.name] for p in q.params if p.name in params})
+            read[name] = f.telemetry_read()
+        cut = figure(con, "energy_headline", start=start + timedelta(minutes=7), end=end)
+    finally:
+        con.close()
+    assert {n for n, r in read.items() if any(t in r for t in RAW)} == READS_SAMPLES
+    assert set(read["perf_headline"]) <= {"gpu_daily", "gpu_runs", "gpu_steps", "gpu_xid_events", "gpu_pods_5m"}
+    assert read["energy_headline"].keys() == {"gpu_daily", "meter_kind_5m"}
+    # a range that cuts an hour reads that hour's samples, and says so
+    assert {"gpu_samples", "meter_samples"} <= cut.telemetry_read().keys()
+    assert "meter_samples (" in cut.provenance() and "gpu_samples (" in cut.provenance()

@@ -356,7 +356,7 @@ CREATE OR REPLACE TEMP MACRO gpu_runs_from_samples(t0, t1, idle_threshold) AS TA
                     WHEN greatest(tensor_active, fp64_active) < idle_threshold THEN 'idle'
                     ELSE 'busy' END AS state
         FROM gpu_samples
-        WHERE ts >= t0 AND ts < t1 AND idle_threshold <> (SELECT value FROM derived_config WHERE key = 'idle_threshold')
+        WHERE ts >= t0 AND ts < t1 AND idle_threshold <> getvariable('derived_idle_threshold')
     ),
     w AS (
         SELECT s.*, lag(state) OVER win AS prev_state, lag(ts) OVER win AS prev_ts
@@ -388,7 +388,7 @@ CREATE OR REPLACE TEMP MACRO gpu_runs_from_samples(t0, t1, idle_threshold) AS TA
 CREATE OR REPLACE TEMP MACRO gpu_idle(t0, t1, idle_threshold, idle_minutes) AS TABLE
     WITH runs AS (
         SELECT gpu_id, state, first_ts, last_ts, step_s FROM gpu_runs_in(t0, t1)
-        WHERE idle_threshold = (SELECT value FROM derived_config WHERE key = 'idle_threshold')
+        WHERE idle_threshold = getvariable('derived_idle_threshold')
         UNION ALL
         SELECT gpu_id, state, first_ts, last_ts, step_s FROM gpu_runs_from_samples(t0, t1, idle_threshold)
     ),
@@ -420,7 +420,7 @@ CREATE OR REPLACE TEMP MACRO gpu_health(t0, t1, hot_temp_c) AS TABLE
         SELECT gpu_id, sum(n) AS samples, sum(xid_n) AS xid_samples, sum(hot_n) AS hot_samples,
                max(temp_max) AS max_temp_c, sum(affected_n) AS affected
         FROM gpu_span(t0, t1)
-        WHERE hot_temp_c = (SELECT value FROM derived_config WHERE key = 'hot_temp_c')
+        WHERE hot_temp_c = getvariable('derived_hot_temp_c')
         GROUP BY gpu_id
     ),
     counted AS (
@@ -428,7 +428,7 @@ CREATE OR REPLACE TEMP MACRO gpu_health(t0, t1, hot_temp_c) AS TABLE
                count(*) FILTER (WHERE is_hot(temp_c, hot_temp_c)) AS hot_samples, max(temp_c) AS max_temp_c,
                count(*) FILTER (WHERE is_xid(xid) OR is_hot(temp_c, hot_temp_c)) AS affected
         FROM gpu_samples
-        WHERE ts >= t0 AND ts < t1 AND hot_temp_c <> (SELECT value FROM derived_config WHERE key = 'hot_temp_c')
+        WHERE ts >= t0 AND ts < t1 AND hot_temp_c <> getvariable('derived_hot_temp_c')
         GROUP BY gpu_id
     ),
     h AS (SELECT * FROM stored UNION ALL SELECT * FROM counted),

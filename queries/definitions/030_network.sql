@@ -93,7 +93,7 @@ CREATE OR REPLACE TEMP MACRO link_intervals(t0, t1) AS TABLE
 CREATE OR REPLACE TEMP MACRO link_directions(t0, t1, saturation_pct) AS TABLE
     WITH stored AS (
         SELECT * FROM link_intervals(t0, t1)
-        WHERE saturation_pct = (SELECT value FROM derived_config WHERE key = 'link_saturation_pct')
+        WHERE saturation_pct = getvariable('derived_link_saturation_pct')
     ),
     counted AS (
         SELECT time_bucket(INTERVAL 5 MINUTE, r.ts) AS bucket, r.link_id,
@@ -109,7 +109,7 @@ CREATE OR REPLACE TEMP MACRO link_directions(t0, t1, saturation_pct) AS TABLE
                END AS tx_seconds_above,
                sum(r.reset)::INTEGER AS resets, sum(r.wrap)::INTEGER AS wraps
         FROM link_sample_rows(t0, t1) r JOIN links l USING (link_id)
-        WHERE saturation_pct <> (SELECT value FROM derived_config WHERE key = 'link_saturation_pct')
+        WHERE saturation_pct <> getvariable('derived_link_saturation_pct')
           AND r.reset IS NOT NULL
         GROUP BY ALL
     ),

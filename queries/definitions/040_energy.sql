@@ -6,29 +6,104 @@
 -- adjacent ranges adds up; an interval needs a sample at both ends no more than an hour apart (a
 -- longer gap is a gap: no energy, never an invented one).
 
--- meter_intervals(t0, t1) → TABLE
--- One row per meter interval ending in [t0, t1): meter_id, kind (facility, it, cooling, renewable,
--- reuse), ts (UTC, the interval's end), dt (s), kwh (kWh: the energy counter's increase where both
--- samples carry it, a counter that went down restarting from 0 (its new value); else the power
--- samples integrated by the trapezoid rule, (p0 + p1) / 2 × dt; NULL when neither), source
--- ('counter' or 'power'), reset (1 when the counter went down).
-CREATE OR REPLACE TEMP MACRO meter_intervals(t0, t1) AS TABLE
-    SELECT meter_id, kind, ts, dt, coalesce(counter_kwh, power_kwh) AS kwh,
-           CASE WHEN counter_kwh IS NOT NULL THEN 'counter' WHEN power_kwh IS NOT NULL THEN 'power' END AS source,
-           reset
+-- meter_sample_rows(t0, t1) → TABLE
+-- One row per meter sample in [t0, t1): meter_id, kind (facility, it, cooling, renewable, reuse),
+-- ts, power_kw, and the interval the sample ends when the meter's previous sample is at most an hour
+-- earlier (interval true; else false and the rest NULL): dt (s), counter_kwh (the energy counter's
+-- increase where both samples carry it, a counter that went down restarting from 0: its new value),
+-- power_kwh (the two power samples integrated by the trapezoid rule, (p0 + p1) / 2 × dt), kwh
+-- (counter_kwh, else power_kwh), source ('counter' or 'power', NULL when neither), reset (1 when
+-- the counter went down).
+CREATE OR REPLACE TEMP MACRO meter_sample_rows(t0, t1) AS TABLE
+    SELECT *, coalesce(counter_kwh, power_kwh) AS kwh,
+           CASE WHEN counter_kwh IS NOT NULL THEN 'counter' WHEN power_kwh IS NOT NULL THEN 'power' END AS source
     FROM (
-        SELECT s.meter_id, m.kind, s.ts, epoch(s.ts) - epoch(s.prev_ts) AS dt,
-               CASE WHEN s.energy_kwh IS NULL OR s.prev_e IS NULL THEN NULL
-                    WHEN s.energy_kwh >= s.prev_e THEN s.energy_kwh - s.prev_e ELSE s.energy_kwh END AS counter_kwh,
-               (s.power_kw + s.prev_p) / 2 * (epoch(s.ts) - epoch(s.prev_ts)) / 3600 AS power_kwh,
-               coalesce(s.energy_kwh < s.prev_e, false)::INTEGER AS reset
-        FROM (SELECT meter_id, ts, power_kw, energy_kwh,
-                     lag(ts) OVER w AS prev_ts, lag(energy_kwh) OVER w AS prev_e, lag(power_kw) OVER w AS prev_p
-              FROM meter_samples
-              WHERE ts >= t0 - INTERVAL 1 HOUR AND ts < t1 AND t0 < t1
-              WINDOW w AS (PARTITION BY meter_id ORDER BY ts)) s
-        JOIN meters m USING (meter_id)
-        WHERE s.ts >= t0 AND s.prev_ts IS NOT NULL AND s.ts > s.prev_ts AND s.ts - s.prev_ts <= INTERVAL 1 HOUR);
+        SELECT s.meter_id, m.kind, s.ts, s.power_kw, s.ok AS interval,
+               CASE WHEN s.ok THEN epoch(s.ts) - epoch(s.prev_ts) END AS dt,
+               CASE WHEN s.ok AND s.energy_kwh IS NOT NULL AND s.prev_e IS NOT NULL
+                    THEN CASE WHEN s.energy_kwh >= s.prev_e THEN s.energy_kwh - s.prev_e ELSE s.energy_kwh END
+               END AS counter_kwh,
+               CASE WHEN s.ok THEN (s.power_kw + s.prev_p) / 2 * (epoch(s.ts) - epoch(s.prev_ts)) / 3600 END AS power_kwh,
+               coalesce(s.ok AND s.energy_kwh < s.prev_e, false)::INTEGER AS reset
+        FROM (SELECT *, coalesce(prev_ts < ts AND ts - prev_ts <= INTERVAL 1 HOUR, false) AS ok
+              FROM (SELECT meter_id, ts, power_kw, energy_kwh,
+                           lag(ts) OVER w AS prev_ts, lag(energy_kwh) OVER w AS prev_e, lag(power_kw) OVER w AS prev_p
+                    FROM meter_samples
+                    WHERE ts >= t0 - INTERVAL 1 HOUR AND ts < t1 AND t0 < t1
+                    WINDOW w AS (PARTITION BY meter_id ORDER BY ts))
+              WHERE ts >= t0) s
+        JOIN meters m USING (meter_id));
+
+-- meter_interval_rows(t0, t1) → TABLE
+-- The rows of table meter_5m computed from the samples (columns as there): per meter and 5-minute
+-- bucket of [t0, t1), its samples' power and the intervals ending in it.
+CREATE OR REPLACE TEMP MACRO meter_interval_rows(t0, t1) AS TABLE
+    SELECT time_bucket(INTERVAL 5 MINUTE, ts) AS bucket, meter_id, count(*)::INTEGER AS samples,
+           count(power_kw)::INTEGER AS power_n, sum(power_kw) AS power_sum, max(power_kw) AS power_max,
+           count(*) FILTER (WHERE interval)::INTEGER AS intervals,
+           count(kwh)::INTEGER AS energy_n, sum(kwh) AS kwh,
+           count(counter_kwh)::INTEGER AS counter_n, sum(counter_kwh) AS counter_kwh,
+           sum(reset)::INTEGER AS resets
+    FROM meter_sample_rows(t0, t1)
+    GROUP BY ALL;
+
+-- meter_kind_interval_rows(t0, t1) → TABLE
+-- The rows of table meter_kind_5m computed from the samples (columns as there): the kind's meters
+-- are summed at each timestamp first (its energy, its longest interval, the meters with an interval,
+-- its power), then per 5-minute bucket of [t0, t1).
+CREATE OR REPLACE TEMP MACRO meter_kind_interval_rows(t0, t1) AS TABLE
+    SELECT time_bucket(INTERVAL 5 MINUTE, ts) AS bucket, kind, sum(intervals)::INTEGER AS intervals,
+           sum(kwh) AS kwh, sum(covered_s / meters) AS covered_s, max(kwh / dt * 3600) AS kw_peak,
+           sum(counter_n)::INTEGER AS counter_n, sum(power_iv_n)::INTEGER AS power_iv_n,
+           sum(resets)::INTEGER AS resets, sum(counter_kwh) AS counter_kwh, sum(counter_iv)::INTEGER AS counter_iv,
+           sum(power_n)::INTEGER AS power_n, sum(power_sum) AS power_sum,
+           count(kw)::INTEGER AS kw_n, sum(kw) AS kw_sum, max(kw) AS kw_max
+    FROM (
+        SELECT kind, ts, count(*) FILTER (WHERE interval) AS intervals,
+               sum(kwh) AS kwh, max(dt) AS dt, count(DISTINCT meter_id) FILTER (WHERE interval) AS meters,
+               sum(dt) FILTER (WHERE kwh IS NOT NULL) AS covered_s,
+               count(*) FILTER (WHERE source = 'counter') AS counter_n,
+               count(*) FILTER (WHERE source = 'power') AS power_iv_n, sum(reset) AS resets,
+               sum(counter_kwh) AS counter_kwh, count(counter_kwh) AS counter_iv,
+               count(power_kw) AS power_n, sum(power_kw) AS power_sum, sum(power_kw) AS kw
+        FROM meter_sample_rows(t0, t1)
+        GROUP BY kind, ts)
+    GROUP BY ALL;
+
+-- meter_buckets(t0, t1), meter_kind_buckets(t0, t1) → TABLE
+-- The meter_5m and meter_kind_5m rows that make up [t0, t1): whole 5-minute buckets from the
+-- tables, the partial ones at either end from the samples inside the range. While the tables are
+-- not built (a store from before migration 014, until its next writer) the whole buckets come from
+-- the samples too; otherwise that branch's range is empty. Whether they are built is the session
+-- variable derived_meters_built (dashboard/store.py: a constant to the planner, so the branch not taken
+-- is not read at all).
+CREATE OR REPLACE TEMP MACRO meter_buckets(t0, t1) AS TABLE
+    SELECT * FROM meter_interval_rows(t0, least(ceil_to(t0, 5), t1))
+    UNION ALL BY NAME
+    SELECT * FROM meter_5m
+    WHERE bucket >= least(ceil_to(t0, 5), t1) AND bucket < greatest(floor_to(t1, 5), least(ceil_to(t0, 5), t1))
+      AND coalesce(getvariable('derived_meters_built'), 0) = 1
+    UNION ALL BY NAME
+    SELECT * FROM meter_interval_rows(
+        least(ceil_to(t0, 5), t1),
+        CASE WHEN coalesce(getvariable('derived_meters_built'), 0) = 1 THEN least(ceil_to(t0, 5), t1)
+             ELSE greatest(floor_to(t1, 5), least(ceil_to(t0, 5), t1)) END)
+    UNION ALL BY NAME
+    SELECT * FROM meter_interval_rows(greatest(floor_to(t1, 5), least(ceil_to(t0, 5), t1)), t1);
+
+CREATE OR REPLACE TEMP MACRO meter_kind_buckets(t0, t1) AS TABLE
+    SELECT * FROM meter_kind_interval_rows(t0, least(ceil_to(t0, 5), t1))
+    UNION ALL BY NAME
+    SELECT * FROM meter_kind_5m
+    WHERE bucket >= least(ceil_to(t0, 5), t1) AND bucket < greatest(floor_to(t1, 5), least(ceil_to(t0, 5), t1))
+      AND coalesce(getvariable('derived_meters_built'), 0) = 1
+    UNION ALL BY NAME
+    SELECT * FROM meter_kind_interval_rows(
+        least(ceil_to(t0, 5), t1),
+        CASE WHEN coalesce(getvariable('derived_meters_built'), 0) = 1 THEN least(ceil_to(t0, 5), t1)
+             ELSE greatest(floor_to(t1, 5), least(ceil_to(t0, 5), t1)) END)
+    UNION ALL BY NAME
+    SELECT * FROM meter_kind_interval_rows(greatest(floor_to(t1, 5), least(ceil_to(t0, 5), t1)), t1);
 
 -- gpu_energy_rows(t0, t1, hourly) → TABLE
 -- Per GPU and row of [t0, t1): bucket, gpu_id, counter_j (J: DCGM_FI_DEV_TOTAL_ENERGY_CONSUMPTION
@@ -86,34 +161,27 @@ CREATE OR REPLACE TEMP MACRO water_intervals(t0, t1) AS TABLE
 -- counter_n, power_n (meter intervals from counters / from power samples), gpu_counter_n,
 -- gpu_power_n (GPU-hours from counters / from power samples), resets (meter and GPU counters).
 CREATE OR REPLACE TEMP MACRO energy_hours(t0, t1, gpus) AS TABLE
-    WITH mi AS (
-        SELECT kind, ts, sum(kwh) AS kwh, max(dt) AS dt, count(DISTINCT meter_id) AS meters,
-               sum(dt) FILTER (WHERE kwh IS NOT NULL) AS covered_s,
-               count(*) FILTER (WHERE source = 'counter') AS counter_n,
-               count(*) FILTER (WHERE source = 'power') AS power_n, sum(reset) AS resets
-        FROM meter_intervals(t0, t1)
-        GROUP BY kind, ts
-    ),
+    WITH mk AS (SELECT * FROM meter_kind_buckets(t0, t1) WHERE intervals > 0),
     meters AS (
-        SELECT time_bucket(INTERVAL 1 HOUR, ts) AS hour,
+        SELECT time_bucket(INTERVAL 1 HOUR, bucket) AS hour,
                sum(kwh) FILTER (WHERE kind = 'facility') AS facility_kwh,
                sum(kwh) FILTER (WHERE kind = 'it') AS it_kwh,
                sum(kwh) FILTER (WHERE kind = 'cooling') AS cooling_kwh,
                sum(kwh) FILTER (WHERE kind = 'renewable') AS renewable_kwh,
                sum(kwh) FILTER (WHERE kind = 'reuse') AS reuse_kwh,
-               sum(covered_s / meters) FILTER (WHERE kind = 'facility') AS facility_s,
-               max(kwh / dt * 3600) FILTER (WHERE kind = 'facility') AS facility_kw_peak,
-               max(kwh / dt * 3600) FILTER (WHERE kind = 'it') AS it_kw_peak,
-               sum(counter_n) AS counter_n, sum(power_n) AS power_n, sum(resets) AS meter_resets
-        FROM mi GROUP BY 1
+               sum(covered_s) FILTER (WHERE kind = 'facility') AS facility_s,
+               max(kw_peak) FILTER (WHERE kind = 'facility') AS facility_kw_peak,
+               max(kw_peak) FILTER (WHERE kind = 'it') AS it_kw_peak,
+               sum(counter_n) AS counter_n, sum(power_iv_n) AS power_n, sum(resets) AS meter_resets
+        FROM mk GROUP BY 1
     ),
     matched AS (  -- facility and IT energy over the 5-minute buckets in which both were metered
         SELECT time_bucket(INTERVAL 1 HOUR, b) AS hour,
                sum(fac) FILTER (WHERE it IS NOT NULL) AS pue_facility_kwh,
                sum(it) FILTER (WHERE fac IS NOT NULL) AS pue_it_kwh
-        FROM (SELECT time_bucket(INTERVAL 5 MINUTE, ts) AS b,
-                     sum(kwh) FILTER (WHERE kind = 'facility') AS fac, sum(kwh) FILTER (WHERE kind = 'it') AS it
-              FROM mi GROUP BY 1)
+        FROM (SELECT bucket AS b, sum(kwh) FILTER (WHERE kind = 'facility') AS fac,
+                     sum(kwh) FILTER (WHERE kind = 'it') AS it
+              FROM mk GROUP BY 1)
         GROUP BY 1
     ),
     gpu AS (
