@@ -30,4 +30,10 @@ UNION ALL SELECT 17, 'gpu_hourly (derived)', count(*), count(DISTINCT gpu_id), m
 UNION ALL SELECT 18, 'gpu_groups_5m (derived)', count(*), count(DISTINCT rack), min(bucket), max(bucket) FROM gpu_groups_5m
 UNION ALL SELECT 19, 'gpu_runs (derived)', count(*), count(DISTINCT gpu_id), min(first_ts), max(last_ts) FROM gpu_runs
 UNION ALL SELECT 20, 'link_5m (derived)', count(*), count(DISTINCT link_id), min(bucket), max(bucket) FROM link_5m
+UNION ALL SELECT 21, 'gpu_daily (derived)', count(*), count(DISTINCT gpu_id), min(bucket), max(bucket) FROM gpu_daily
+UNION ALL SELECT 22, 'gpu_pods_5m (derived)', count(*), count(DISTINCT pod), min(bucket), max(bucket) FROM gpu_pods_5m
+UNION ALL SELECT 23, 'meter_5m (derived)', count(*), count(DISTINCT meter_id), min(bucket), max(bucket) FROM meter_5m
+UNION ALL SELECT 24, 'meter_kind_5m (derived)', count(*), count(DISTINCT kind), min(bucket), max(bucket) FROM meter_kind_5m
+UNION ALL SELECT 25, 'gpu_xid_events (derived)', count(*), count(DISTINCT gpu_id), min(ts), max(ts) FROM gpu_xid_events
+UNION ALL SELECT 26, 'gpu_steps (derived)', count(*), count(DISTINCT gpu_id), NULL, NULL FROM gpu_steps
 ) ORDER BY ord

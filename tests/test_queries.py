@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from dashboard import queries
+from dashboard import figures, queries
 from dashboard.config import QUERIES_DIR
 from dashboard.ingest import ensure_reference, load_path
 from dashboard.store import connect
@@ -140,6 +140,9 @@ def test_gpus_needing_attention_named_and_ordered(tiny):
 def test_store_contents_and_inventory(tiny):
     c = run(tiny, "store_contents").set_index("table_name")
     assert c.loc["gpu_samples", "rows"] == 12 and c.loc["gpu_samples", "entities"] == 4
+    derived = {n.removesuffix(" (derived)") for n in c.index if n.endswith(" (derived)")}
+    assert derived == figures.DERIVED_TABLES   # every derived table, as the provenance lines name them
+    assert c.loc["gpu_daily (derived)", "entities"] == 4 and c.loc["gpu_steps (derived)", "rows"] == 4
     inv = run(tiny, "fleet_inventory")
     assert inv[["model", "in_catalog", "gpus", "nodes"]].values.tolist() == [["NVIDIA B200", True, 4, 2]]
 
