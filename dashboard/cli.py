@@ -163,7 +163,8 @@ def cmd_rollups(args: argparse.Namespace, settings: Settings) -> int:
             derive.rebuild(con, _progress)
         for key, value in sorted(derive.config(con).items()):
             print(f"{key} = {value:g}")
-        print(figures.run(con, "store_contents", settings).frame.tail(4).to_string(index=False))
+        contents = figures.run(con, "store_contents", settings).frame
+        print(contents[contents.table_name.str.endswith("(derived)")].to_string(index=False))
     finally:
         con.close()
     return 0
