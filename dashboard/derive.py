@@ -14,8 +14,9 @@ were never built.
 from __future__ import annotations
 
 import re
+from contextlib import contextmanager
 from datetime import datetime, timedelta
-from typing import Callable
+from typing import Callable, Iterator
 
 import duckdb
 
@@ -120,20 +121,28 @@ def _span(con: duckdb.DuckDBPyConnection, table: str) -> tuple[datetime | None, 
     return con.execute(f"SELECT min(ts), max(ts) FROM {table}").fetchall()[0]
 
 
-def rebuild(con: duckdb.DuckDBPyConnection, progress: Progress | None = None) -> None:
-    """Rebuild every derived table from the raw samples, a day at a time (bounded memory), in one
-    transaction: readers see the old tables until it commits."""
+@contextmanager
+def _rebuilding(con: duckdb.DuckDBPyConnection) -> Iterator[None]:
+    """One transaction for a rebuild (readers see the old tables until it commits); the session's
+    note of derived_config follows what was committed."""
     con.begin()
     try:
-        _rebuild_gpus(con, progress)
-        after_inventory_change(con, "links")
-        after_inventory_change(con, "meters")
-        con.execute("INSERT OR REPLACE INTO derived_config VALUES ('built', 1), ('links_built', 1), ('meters_built', 1)")
+        yield
         con.commit()
     except Exception:
         con.rollback()
         raise
     store.note_derived_state(con)
+
+
+def rebuild(con: duckdb.DuckDBPyConnection, progress: Progress | None = None) -> None:
+    """Rebuild every derived table from the raw samples, a day at a time (bounded memory), in one
+    transaction: readers see the old tables until it commits."""
+    with _rebuilding(con):
+        _rebuild_gpus(con, progress)
+        after_inventory_change(con, "links")
+        after_inventory_change(con, "meters")
+        con.execute("INSERT OR REPLACE INTO derived_config VALUES ('built', 1), ('links_built', 1), ('meters_built', 1)")
 
 
 def _rebuild_gpus(con: duckdb.DuckDBPyConnection, progress: Progress | None = None) -> None:
@@ -154,30 +163,18 @@ def _rebuild_gpus(con: duckdb.DuckDBPyConnection, progress: Progress | None = No
 
 def rebuild_links(con: duckdb.DuckDBPyConnection, saturation_pct: float | None = None) -> None:
     """Rebuild the link rollups (with a new saturation threshold, when given) in one transaction."""
-    con.begin()
-    try:
+    with _rebuilding(con):
         if saturation_pct is not None:
             con.execute("INSERT OR REPLACE INTO derived_config VALUES ('link_saturation_pct', ?)", [saturation_pct])
         after_inventory_change(con, "links")
         con.execute("INSERT OR REPLACE INTO derived_config VALUES ('links_built', 1)")
-        con.commit()
-    except Exception:
-        con.rollback()
-        raise
-    store.note_derived_state(con)
 
 
 def rebuild_meters(con: duckdb.DuckDBPyConnection) -> None:
     """Rebuild the meter rollups in one transaction (a store from before migration 014)."""
-    con.begin()
-    try:
+    with _rebuilding(con):
         after_inventory_change(con, "meters")
         con.execute("INSERT OR REPLACE INTO derived_config VALUES ('meters_built', 1)")
-        con.commit()
-    except Exception:
-        con.rollback()
-        raise
-    store.note_derived_state(con)
 
 
 def ensure(con: duckdb.DuckDBPyConnection, idle_threshold: float, hot_temp_c: float,
