@@ -407,9 +407,9 @@ def build_parser(settings: Settings) -> argparse.ArgumentParser:
                        description="aifd report --from DATE --to DATE --out DIR  |  aifd report verify DIR")
     s.add_argument("verb", nargs="?", metavar="verify", help="check a report folder instead of making one")
     s.add_argument("folder", nargs="?", help="the report folder to verify")
-    s.add_argument("--from", metavar="DATE", help="start, UTC (a date or a time; default: the first stored sample)")
+    s.add_argument("--from", metavar="DATE", help="start, UTC (a date or a time; default: the hour of the first stored sample)")
     s.add_argument("--to", metavar="DATE", help="end, UTC: a date counts as a whole day; a time is exclusive "
-                                                "(default: the last stored sample)")
+                                                "(default: the end of the last stored sample's hour)")
     s.add_argument("--sections", default=",".join(SECTION_KEYS), help=f"comma-separated: {','.join(SECTION_KEYS)}")
     s.add_argument("--format", default=",".join(FORMATS), help=f"comma-separated: {','.join(FORMATS)}")
     s.add_argument("--out", help="a new or empty folder for the report")

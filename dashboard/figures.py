@@ -141,7 +141,7 @@ class Figure:
                                    for k, v in other.items()))
         read = self.telemetry_read()
         if read:
-            parts.append("read " + ", ".join(f"{k} ({v:,} rows)" for k, v in read.items()))
+            parts.append(read_text(read))
         parts.append(f"{len(self.frame):,} rows, {self.elapsed_ms:.0f} ms")
         return " · ".join(parts)
 
@@ -196,6 +196,11 @@ def run(con: duckdb.DuckDBPyConnection, name: str, settings: Settings, **params:
         con.execute("PRAGMA disable_profiling")
     q.check_columns(list(frame.columns))
     return Figure(q, bound, frame, elapsed, read)
+
+
+def read_text(read: dict[str, int]) -> str:
+    """The tables read, as provenance lines say it: ``read gpu_daily (30,000 rows), ...``."""
+    return "read " + ", ".join(f"{table} ({rows:,} rows)" for table, rows in read.items())
 
 
 def tables_read(con: duckdb.DuckDBPyConnection) -> dict[str, int]:

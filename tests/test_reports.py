@@ -120,6 +120,15 @@ def test_manifest_lists_files_loads_and_software(report, sample_db):
         con.close()
     loads = {r["load_id"]: r["sha256"] for r in doc["loads"]["rows"]}
     assert loads == log, "every load that stored rows of the sample, with the file hash of the ingest log"
+    # each figure says which tables it read: whole days read the daily rollups, not the samples
+    read = {b["key"]: b["tables_read"] for b in doc["figures"]}
+    assert set(read["energy_headline"]) == {"gpu_daily", "meter_kind_5m"} and read["energy_headline"]["gpu_daily"] > 0
+    raw = {k for k, r in read.items() if {"gpu_samples", "meter_samples"} & r.keys()}
+    assert raw == {"perf_gpu_series", "store_contents"}, raw   # one GPU's drill-down; the rows stored
+    assert "read gpu_daily (" in subprocess.run([_require("pdftotext"), str(out / "report.pdf"), "-"],
+                                                capture_output=True, text=True, check=True).stdout
+    strings, _ = _xlsx_cells(out / "report.xlsx", "energy_headline")
+    assert "tables read" in strings and any("gpu_daily (" in s and "meter_kind_5m (" in s for s in strings)
 
 
 def test_verify_passes_on_the_same_data_and_names_an_altered_byte(report, sample_db, tmp_path):

@@ -103,6 +103,14 @@ class Entry:
     def data_range(self) -> tuple[datetime, datetime] | None:
         return self.runs[0].data_range if self.runs else None
 
+    def tables_read(self) -> dict[str, int]:
+        """Rows the runs read from the samples and the derived tables (Figure.telemetry_read), most first."""
+        read: dict[str, int] = {}
+        for run in self.runs:
+            for table, rows in run.telemetry_read().items():
+                read[table] = read.get(table, 0) + rows
+        return dict(sorted(read.items(), key=lambda kv: (-kv[1], kv[0])))
+
 
 @dataclass
 class Report:
@@ -145,9 +153,10 @@ def period(start: str | date | datetime | None, end: str | date | datetime | Non
            con: duckdb.DuckDBPyConnection) -> tuple[datetime, datetime]:
     """[start, end) from dates or times; a date-only ``end`` is inclusive (the whole day counts).
 
-    Missing ends default to the stored data's range.
+    Missing ends default to the stored data's range on whole hours, as the pages pick it: the same
+    samples, and the figures read only the rollups.
     """
-    lo, hi = figures.data_range(con)
+    lo, hi = figures.whole_hours(*figures.data_range(con))
 
     def parse(v, inclusive_day: bool) -> datetime | None:
         if v is None or v == "":

@@ -79,6 +79,7 @@ def figure_block(e, files: list[dict[str, Any]]) -> dict[str, Any]:
         "period_bound": rng is not None,
         "data_range": [rng[0], rng[1]] if rng else None,
         "rows": len(e.frame),
+        "tables_read": e.tables_read(),
         "columns": [{"name": c.name, "unit": c.unit, "label": c.label} for c in e.columns],
         "sql_sha256": _sha_text(e.query.sql),
         "frame_sha256": data.frame_hash(e.frame, e.columns),

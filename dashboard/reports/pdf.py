@@ -28,7 +28,7 @@ from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.platypus import (CondPageBreak, Image, KeepTogether, PageBreak, Paragraph, Preformatted,
                                 SimpleDocTemplate, Spacer, Table, TableStyle)
 
-from .. import units
+from .. import figures, units
 from ..queries import Column
 from ..store import DEFINITIONS_DIR
 from . import charts, data, regulatory
@@ -310,6 +310,9 @@ def _provenance(e) -> str:
     other = {k: v for k, v in e.params().items() if k not in ("start", "end")}
     if other:
         parts.append(", ".join(f"{k}={'none' if v is None else v}" for k, v in other.items()))
+    read = e.tables_read()
+    if read:
+        parts.append(figures.read_text(read))
     parts.append(f"{len(e.frame):,} rows")
     if e.pages:
         parts.append("page: " + ", ".join(p for p in e.pages))

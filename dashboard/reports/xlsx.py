@@ -14,7 +14,7 @@ from typing import Any
 
 import xlsxwriter
 
-from .. import units
+from .. import figures, units
 from ..queries import Column
 from . import data
 from .safe import neutralise
@@ -174,18 +174,20 @@ def _about(w: _Writer, ws, report, names: dict[str, str]) -> None:
     ws.write_string(r, 0, "Figures", w.title)
     r += 1
     cols = tuple(_text(c) for c in ("sheet", "figure", "section", "title", "rows", "data from", "data to",
-                                    "parameters", "note"))
+                                    "tables read", "parameters", "note"))
     import pandas as pd
 
     recs = []
     for e in report.entries:
         rng = e.data_range
+        read = e.tables_read()
         recs.append({"sheet": names[e.key], "figure": e.query.name, "section": e.section, "title": e.title,
                      "rows": len(e.frame), "data from": rng[0] if rng else None, "data to": rng[1] if rng else None,
+                     "tables read": figures.read_text(read).removeprefix("read ") if read else "",
                      "parameters": json.dumps(e.params(), default=str, ensure_ascii=False), "note": e.note})
     frame = pd.DataFrame(recs, columns=[c.name for c in cols])
     typed = (cols[0], cols[1], cols[2], cols[3], Column("rows", "count", "rows", ""),
-             Column("data from", "UTC", "data from", ""), Column("data to", "UTC", "data to", ""), cols[7], cols[8])
+             Column("data from", "UTC", "data from", ""), Column("data to", "UTC", "data to", ""), *cols[7:])
     r = w.table(ws, r, typed, frame, [c.name for c in cols]) + 1
     ws.write_string(r, 0, "Columns", w.title)
     r += 1
