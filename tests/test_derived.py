@@ -395,15 +395,16 @@ def test_totals_over_days_equal_totals_over_hours(sample_db, start, end):
     assert by_day == [tuple(pytest.approx(v, rel=1e-9) if isinstance(v, float) else v for v in r) for r in by_hour]
 
 
-# The figures that read raw samples on purpose: one GPU's drill-down, and the Data page's count of
-# what the store holds.
-READS_SAMPLES = {"perf_gpu_series", "store_contents"}
+# The figure that reads raw samples on purpose: the Data page's count of what the store holds. (One
+# GPU's drill-down reads its samples for buckets under an hour, the rollups for hours and longer.)
+READS_SAMPLES = {"store_contents"}
 RAW = ("gpu_samples", "link_samples", "meter_samples")
 
 
 def test_on_whole_hours_the_page_figures_read_only_derived_tables(sample_db):
     """Pages pick whole hours: every figure they draw then reads the derived tables, never the GPU,
-    link or meter samples (the provenance says what was read, from DuckDB's profile of the run)."""
+    link or meter samples (the provenance says what was read, from DuckDB's profile of the run);
+    here with hour-wide chart buckets, as the pages draw ranges longer than about four days."""
     from dashboard import benchmark, queries
     from dashboard import figures as core
 
@@ -425,3 +426,28 @@ def test_on_whole_hours_the_page_figures_read_only_derived_tables(sample_db):
     # a range that cuts an hour reads that hour's samples, and says so
     assert {"gpu_samples", "meter_samples"} <= cut.telemetry_read().keys()
     assert "meter_samples (" in cut.provenance() and "gpu_samples (" in cut.provenance()
+
+
+@pytest.mark.parametrize("start, end", RANGES[:2])
+@pytest.mark.parametrize("uuid", ["GPU-a", "GPU-b"])
+def test_one_gpu_over_hours_from_the_rollups_equals_the_samples(stores, start, end, uuid):
+    """perf_gpu_series sums buckets of whole hours from gpu_hours (the partial hours of a cut range
+    from the samples) and XID codes from gpu_xid_events; pandas over the GPU's samples agrees."""
+    con = connect(stores[0], read_only=True)
+    try:
+        f = figure(con, "perf_gpu_series", start=start, end=end, bucket_minutes=60, gpu_uuid=uuid)
+        raw = con.execute("SELECT a.* FROM gpu_activity(?, ?, 'bf16') a JOIN gpus g USING (gpu_id) "
+                          "WHERE g.gpu_uuid = ? ORDER BY ts", [start, end, uuid]).df()
+    finally:
+        con.close()
+    assert "gpu_hourly" in f.telemetry_read() and ("gpu_samples" in f.telemetry_read()) == (start.minute != 0)
+    by_hour = raw.groupby(raw.ts.dt.floor("60min"))
+    expected = pd.DataFrame({
+        "bucket": list(by_hour.groups), "mfu": by_hour.act_eff.mean().values,
+        "util_pct": by_hour.util.mean().values, "tensor_active_pct": 100 * by_hour.tensor_active.mean().values,
+        "sm_clock_mhz": by_hour.sm_clock_mhz.mean().values, "clock_factor": by_hour.clock_factor.mean().values,
+        "power_w": by_hour.power_w.mean().values, "temp_c": by_hour.temp_c.max().values,
+        "xid": by_hour.xid.max().values, "samples": by_hour.size().values})
+    got = f.frame[list(expected.columns)].reset_index(drop=True)
+    pd.testing.assert_frame_equal(got, expected, check_dtype=False, rtol=1e-9)
+    assert (f.frame.xid > 0).sum() == (1 if uuid == "GPU-a" else 0)   # GPU-a's XID 79 at 00:20
