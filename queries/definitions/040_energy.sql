@@ -70,40 +70,36 @@ CREATE OR REPLACE TEMP MACRO meter_kind_interval_rows(t0, t1) AS TABLE
         GROUP BY kind, ts)
     GROUP BY ALL;
 
+-- meters_built() → BOOLEAN: the meter rollups are built (false in a store from before migration 014
+-- until its next writer builds them). The session variable derived_meters_built (dashboard/store.py)
+-- is a constant to the planner, so the branch a query does not take is not read at all.
+CREATE OR REPLACE TEMP MACRO meters_built() AS coalesce(getvariable('derived_meters_built'), 0) = 1;
+
 -- meter_buckets(t0, t1), meter_kind_buckets(t0, t1) → TABLE
 -- The meter_5m and meter_kind_5m rows that make up [t0, t1): whole 5-minute buckets from the
--- tables, the partial ones at either end from the samples inside the range. While the tables are
--- not built (a store from before migration 014, until its next writer) the whole buckets come from
--- the samples too; otherwise that branch's range is empty. Whether they are built is the session
--- variable derived_meters_built (dashboard/store.py: a constant to the planner, so the branch not taken
--- is not read at all).
+-- tables, the partial ones at either end from the samples inside the range; while the tables are
+-- not built, the whole buckets from the samples too (otherwise that branch's range is empty).
 CREATE OR REPLACE TEMP MACRO meter_buckets(t0, t1) AS TABLE
-    SELECT * FROM meter_interval_rows(t0, least(ceil_to(t0, 5), t1))
+    SELECT * FROM meter_interval_rows(t0, whole_from(t0, t1, 5))
     UNION ALL BY NAME
     SELECT * FROM meter_5m
-    WHERE bucket >= least(ceil_to(t0, 5), t1) AND bucket < greatest(floor_to(t1, 5), least(ceil_to(t0, 5), t1))
-      AND coalesce(getvariable('derived_meters_built'), 0) = 1
+    WHERE bucket >= whole_from(t0, t1, 5) AND bucket < whole_until(t0, t1, 5) AND meters_built()
     UNION ALL BY NAME
-    SELECT * FROM meter_interval_rows(
-        least(ceil_to(t0, 5), t1),
-        CASE WHEN coalesce(getvariable('derived_meters_built'), 0) = 1 THEN least(ceil_to(t0, 5), t1)
-             ELSE greatest(floor_to(t1, 5), least(ceil_to(t0, 5), t1)) END)
+    SELECT * FROM meter_interval_rows(whole_from(t0, t1, 5),
+                                      CASE WHEN meters_built() THEN whole_from(t0, t1, 5) ELSE whole_until(t0, t1, 5) END)
     UNION ALL BY NAME
-    SELECT * FROM meter_interval_rows(greatest(floor_to(t1, 5), least(ceil_to(t0, 5), t1)), t1);
+    SELECT * FROM meter_interval_rows(whole_until(t0, t1, 5), t1);
 
 CREATE OR REPLACE TEMP MACRO meter_kind_buckets(t0, t1) AS TABLE
-    SELECT * FROM meter_kind_interval_rows(t0, least(ceil_to(t0, 5), t1))
+    SELECT * FROM meter_kind_interval_rows(t0, whole_from(t0, t1, 5))
     UNION ALL BY NAME
     SELECT * FROM meter_kind_5m
-    WHERE bucket >= least(ceil_to(t0, 5), t1) AND bucket < greatest(floor_to(t1, 5), least(ceil_to(t0, 5), t1))
-      AND coalesce(getvariable('derived_meters_built'), 0) = 1
+    WHERE bucket >= whole_from(t0, t1, 5) AND bucket < whole_until(t0, t1, 5) AND meters_built()
     UNION ALL BY NAME
-    SELECT * FROM meter_kind_interval_rows(
-        least(ceil_to(t0, 5), t1),
-        CASE WHEN coalesce(getvariable('derived_meters_built'), 0) = 1 THEN least(ceil_to(t0, 5), t1)
-             ELSE greatest(floor_to(t1, 5), least(ceil_to(t0, 5), t1)) END)
+    SELECT * FROM meter_kind_interval_rows(whole_from(t0, t1, 5),
+                                           CASE WHEN meters_built() THEN whole_from(t0, t1, 5) ELSE whole_until(t0, t1, 5) END)
     UNION ALL BY NAME
-    SELECT * FROM meter_kind_interval_rows(greatest(floor_to(t1, 5), least(ceil_to(t0, 5), t1)), t1);
+    SELECT * FROM meter_kind_interval_rows(whole_until(t0, t1, 5), t1);
 
 -- gpu_energy_rows(t0, t1, hourly) → TABLE
 -- Per GPU and row of [t0, t1): bucket, gpu_id, counter_j (J: DCGM_FI_DEV_TOTAL_ENERGY_CONSUMPTION
