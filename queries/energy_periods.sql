@@ -3,7 +3,7 @@
 -- param: start TIMESTAMP: start of the range, UTC, inclusive
 -- param: end TIMESTAMP: end of the range, UTC, exclusive
 -- param: period VARCHAR = day: hour, day, month or year (UTC calendar)
--- uses: energy_over, energy_hours, meter_kind_buckets, gpu_energy_hours (queries/definitions/040_energy.sql)
+-- uses: energy_over, energy_hours, meter_kind_buckets, gpu_energy_rows (queries/definitions/040_energy.sql)
 -- column: period UTC: period — start of the period, UTC
 -- column: hours h: metered — hours of the period covered by facility-meter intervals
 -- column: facility_kwh kWh: facility energy — whole site at the grid connection

@@ -451,3 +451,25 @@ def test_one_gpu_over_hours_from_the_rollups_equals_the_samples(stores, start, e
     got = f.frame[list(expected.columns)].reset_index(drop=True)
     pd.testing.assert_frame_equal(got, expected, check_dtype=False, rtol=1e-9)
     assert (f.frame.xid > 0).sum() == (1 if uuid == "GPU-a" else 0)   # GPU-a's XID 79 at 00:20
+
+
+def test_energy_per_day_from_the_daily_rollups_equals_the_sum_of_its_hours(sample_db):
+    """energy_periods by day, month or the whole range reads the GPUs' whole days from gpu_daily;
+    by hour it reads gpu_hourly: the same energy, period by period."""
+    con = connect(sample_db, read_only=True)
+    try:
+        start, end = T0.replace(2026, 11, 16), T0.replace(2026, 11, 18)
+        days = figure(con, "energy_periods", start=start, end=end, period="day")
+        hours = figure(con, "energy_periods", start=start, end=end, period="hour")
+        cut = figure(con, "energy_periods", start=start + timedelta(hours=5, minutes=17), end=end, period="day")
+        cut_hours = figure(con, "energy_periods", start=start + timedelta(hours=5, minutes=17), end=end, period="hour")
+    finally:
+        con.close()
+    assert "gpu_daily" in days.telemetry_read() and "gpu_daily" not in hours.telemetry_read()
+    per_day = hours.frame.groupby(hours.frame.period.dt.floor("D")).agg(
+        gpu_kwh=("gpu_kwh", "sum"), facility_kwh=("facility_kwh", "sum"), resets=("resets", "sum")).reset_index()
+    assert len(days.frame) == 2 and days.frame.gpu_kwh.min() > 0
+    pd.testing.assert_frame_equal(days.frame[["period", "gpu_kwh", "facility_kwh", "resets"]], per_day,
+                                  check_dtype=False, rtol=1e-12)
+    assert cut.frame.gpu_kwh.sum() == pytest.approx(cut_hours.frame.gpu_kwh.sum(), rel=1e-12)
+    assert (cut.frame.gpu_source == cut_hours.frame.groupby(cut_hours.frame.period.dt.floor("D")).gpu_source.first().values).all()

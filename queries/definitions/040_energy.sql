@@ -118,10 +118,6 @@ CREATE OR REPLACE TEMP MACRO gpu_energy_rows(t0, t1, hourly) AS TABLE
           UNION ALL BY NAME
           SELECT * FROM gpu_span(t0, t1) WHERE NOT hourly) h;
 
--- gpu_energy_hours(t0, t1) → TABLE: gpu_energy_rows per GPU and hour.
-CREATE OR REPLACE TEMP MACRO gpu_energy_hours(t0, t1) AS TABLE
-    SELECT * FROM gpu_energy_rows(t0, t1, true);
-
 -- grid_carbon_hours(t0, t1) → TABLE
 -- Per hour of [t0, t1) with a grid carbon-intensity sample: hour (UTC), g_co2_per_kwh (gCO2/kWh, the
 -- mean of the samples in the hour).
@@ -144,19 +140,21 @@ CREATE OR REPLACE TEMP MACRO water_intervals(t0, t1) AS TABLE
           WINDOW w AS (PARTITION BY meter ORDER BY ts))
     WHERE ts >= t0 AND prev_ts IS NOT NULL AND ts > prev_ts AND ts - prev_ts <= INTERVAL 25 HOUR;
 
--- energy_hours(t0, t1, gpus) → TABLE
+-- energy_hours(t0, t1, gpus, hourly) → TABLE
 -- Per hour of [t0, t1) with any meter, GPU or water data (GPU energy only when gpus is true: the
--- law's KPIs need the meters alone, and a year of GPU-hours is the costly part): hour (UTC); facility_kwh, it_kwh,
+-- law's KPIs need the meters alone, and a year of GPU-hours is the costly part; with hourly false
+-- the GPU energy of each whole day is on the day's first hour, read from the daily rollups, which
+-- gives the same sums per day or longer from 24 times fewer rows): hour (UTC); facility_kwh, it_kwh,
 -- cooling_kwh, renewable_kwh, reuse_kwh (kWh, summed over the meters of the kind; NULL when no
 -- meter of the kind gave an interval); pue_facility_kwh, pue_it_kwh (kWh: facility and IT energy of the
 -- 5-minute buckets in which both kinds were metered, so that a gap in one meter leaves the same
 -- time out of the other); facility_s (s, the facility meters' covered time, mean over
 -- them); facility_kw_peak, it_kw_peak (kW, the busiest interval's mean power, meters of the kind
--- summed at each timestamp); gpu_counter_kwh, gpu_power_kwh, gpu_kwh (kWh, from gpu_energy_hours);
+-- summed at each timestamp); gpu_counter_kwh, gpu_power_kwh, gpu_kwh (kWh, from gpu_energy_rows);
 -- fresh_l, water_l (L, freshwater and all water); g_co2_per_kwh (the hour's grid intensity);
 -- counter_n, power_n (meter intervals from counters / from power samples), gpu_counter_n,
 -- gpu_power_n (GPU-hours from counters / from power samples), resets (meter and GPU counters).
-CREATE OR REPLACE TEMP MACRO energy_hours(t0, t1, gpus) AS TABLE
+CREATE OR REPLACE TEMP MACRO energy_hours(t0, t1, gpus, hourly) AS TABLE
     WITH mk AS (SELECT * FROM meter_kind_buckets(t0, t1) WHERE intervals > 0),
     meters AS (
         SELECT time_bucket(INTERVAL 1 HOUR, bucket) AS hour,
@@ -183,7 +181,7 @@ CREATE OR REPLACE TEMP MACRO energy_hours(t0, t1, gpus) AS TABLE
     gpu AS (
         SELECT bucket AS hour, sum(counter_j) / 3.6e6 AS gpu_counter_kwh, sum(power_j) / 3.6e6 AS gpu_power_kwh,
                count(counter_j) AS gpu_counter_n, count(power_j) AS gpu_power_n, sum(resets) AS gpu_resets
-        FROM gpu_energy_hours(t0, CASE WHEN gpus THEN t1 ELSE t0 END) GROUP BY 1
+        FROM gpu_energy_rows(t0, CASE WHEN gpus THEN t1 ELSE t0 END, hourly) GROUP BY 1
     ),
     water AS (
         SELECT time_bucket(INTERVAL 1 HOUR, ts) AS hour, sum(m3) FILTER (WHERE freshwater) * 1000 AS fresh_l,
@@ -246,7 +244,7 @@ CREATE OR REPLACE TEMP MACRO energy_over(t0, t1, period, gpus) AS TABLE
            energy_sources(sum(counter_n), sum(power_n)) AS meter_source,
            energy_sources(sum(gpu_counter_n), sum(gpu_power_n)) AS gpu_source,
            sum(resets) AS resets
-    FROM energy_hours(t0, t1, gpus)
+    FROM energy_hours(t0, t1, gpus, period = 'hour')
     GROUP BY 1;
 
 -- rule_meets(v, comparator, t) → BOOLEAN: value v meets the rule's threshold t (comparator <=, <,
