@@ -24,6 +24,9 @@ from . import queries, store
 
 Progress = Callable[[str], None]
 GPU_TABLES = ("gpu_hourly", "gpu_daily", "gpu_groups_5m", "gpu_pods_5m", "gpu_runs", "gpu_steps", "gpu_xid_events")
+LINK_TABLES = ("link_5m",)
+METER_TABLES = ("meter_5m", "meter_kind_5m")
+DERIVED_TABLES = GPU_TABLES + LINK_TABLES + METER_TABLES
 _STATEMENT_END = re.compile(r";\s*\n")
 
 
@@ -101,16 +104,19 @@ def after_inventory_change(con: duckdb.DuckDBPyConnection, kind: str) -> None:
     if kind in ("gpus", "gpu_models"):
         _rebuild_gpus(con)
     elif kind == "links":
-        con.execute("DELETE FROM link_5m")
-        lo, hi = _span(con, "link_samples")
-        if lo is not None:
-            refresh_links(con, lo, hi)
+        _rebuild_all(con, LINK_TABLES, "link_samples", refresh_links)
     elif kind == "meters":
-        con.execute("DELETE FROM meter_5m")
-        con.execute("DELETE FROM meter_kind_5m")
-        lo, hi = _span(con, "meter_samples")
-        if lo is not None:
-            refresh_meters(con, lo, hi)
+        _rebuild_all(con, METER_TABLES, "meter_samples", refresh_meters)
+
+
+def _rebuild_all(con: duckdb.DuckDBPyConnection, tables: tuple[str, ...], samples: str,
+                 refresh: Callable[[duckdb.DuckDBPyConnection, datetime, datetime], None]) -> None:
+    """Empty ``tables`` and refresh them over every sample of ``samples``."""
+    for table in tables:  # names from this module, not from input
+        con.execute(f"DELETE FROM {table}")
+    lo, hi = _span(con, samples)
+    if lo is not None:
+        refresh(con, lo, hi)
 
 
 def config(con: duckdb.DuckDBPyConnection) -> dict[str, float]:

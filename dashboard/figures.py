@@ -14,7 +14,7 @@ from typing import Any
 import duckdb
 import pandas as pd
 
-from . import queries, units
+from . import derive, queries, units
 from .config import Settings
 from .queries import QueryError
 
@@ -75,8 +75,7 @@ def whole_hours(lo: datetime, hi: datetime) -> tuple[datetime, datetime]:
 # The stored telemetry: raw samples and the tables derived from them (dashboard/derive.py). A
 # figure's provenance names those it read, with the rows it read from each.
 SAMPLE_TABLES = frozenset({"gpu_samples", "link_samples", "meter_samples", "water_samples", "grid_carbon_samples"})
-DERIVED_TABLES = frozenset({"gpu_hourly", "gpu_daily", "gpu_groups_5m", "gpu_pods_5m", "gpu_runs", "gpu_steps",
-                            "gpu_xid_events", "link_5m", "meter_5m", "meter_kind_5m"})
+DERIVED_TABLES = frozenset(derive.DERIVED_TABLES)
 
 
 @dataclass

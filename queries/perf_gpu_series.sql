@@ -22,9 +22,9 @@
 -- column: samples count: samples
 --
 -- Drill-down level GPU. Activity counters missing in a bucket give NULL (missing, not zero).
--- Buckets of whole hours (60 minutes and more: the pages' ranges of a day or longer) are summed from
--- the GPU's hourly rollups (gpu_hours: sums and counts, so every mean is the mean over the samples;
--- XID codes from gpu_xid_events); shorter buckets read its samples.
+-- Buckets of whole hours (60 minutes and more: the pages' ranges of about four days or longer) are
+-- summed from the GPU's hourly rollups (gpu_hours: sums and counts, so every mean is the mean over
+-- the samples; XID codes from gpu_xid_events); shorter buckets read its samples.
 WITH g AS (SELECT gpu_id FROM gpus WHERE gpu_uuid = $gpu_uuid),
 prm AS (SELECT perf_precision($precision) AS p),
 peak AS (SELECT any_value(p.peak) AS peak FROM gpu_peaks($precision) p SEMI JOIN g USING (gpu_id)),

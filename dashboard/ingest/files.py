@@ -89,8 +89,7 @@ def read_csv(con: duckdb.DuckDBPyConnection, path: Path, kind: str | None,
                 if not ends_with_newline:
                     last = con.execute("SELECT max(line) FROM src").fetchall()[0][0]
                     if last is not None:
-                        staged.warnings.append(
-                            f"file does not end with a line break: line {last} was taken as complete")
+                        staged.warnings.append(_taken_as_complete(last))
                 if progress:
                     progress(f"{path.name}: read by DuckDB's CSV reader")
                 yield staged
@@ -130,10 +129,13 @@ def read_csv(con: duckdb.DuckDBPyConnection, path: Path, kind: str | None,
             ln, series, reason, raw = staged.pre_rejects[-1]
             staged.pre_rejects[-1] = (ln, series, f"truncated last line: {reason}", raw)
         elif last_row is not None:
-            staged.warnings.append(
-                f"file does not end with a line break: line {last_row} was taken as complete")
+            staged.warnings.append(_taken_as_complete(last_row))
     con.execute("CREATE OR REPLACE TEMP VIEW src AS SELECT * FROM raw_csv")
     yield staged
+
+
+def _taken_as_complete(line: int) -> str:
+    return f"file does not end with a line break: line {line} was taken as complete"
 
 
 # An empty field is an empty string, as Python's csv module reads it, not NULL.
