@@ -3,6 +3,7 @@
 For a fleet size and period it generates the data once (cached under ``--work``), then measures
 and prints (and writes as JSON):
 
+- where one day's load spends its time (checks, insert, derived tables), beside bare DuckDB;
 - ingest rate of Parquet, CSV and OpenMetrics, each beside DuckDB's bare ``CREATE TABLE AS
   SELECT * FROM read_parquet(...)`` / ``read_csv(...)`` of the same rows in the same run (OpenMetrics:
   the first GPUs' first day as ``sample_metrics.openmetrics`` writes it, beside bare DuckDB reading
@@ -65,6 +66,7 @@ class Report:
     pages: list[dict[str, Any]] = field(default_factory=list)
     memory: dict[str, Any] = field(default_factory=dict)
     prometheus: list[dict[str, Any]] = field(default_factory=list)
+    load_steps: dict[str, Any] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
 
 
@@ -104,6 +106,7 @@ def bare_parquet(files: list[Path], scratch: Path) -> float:
     import duckdb
 
     con = duckdb.connect(str(db))
+    con.execute("SET enable_progress_bar = false")
     t = time.perf_counter()
     con.execute("CREATE TABLE t AS SELECT * FROM read_parquet(?)", [[str(f) for f in files]])
     con.execute("CHECKPOINT")
@@ -119,6 +122,7 @@ def bare_csv(path: Path, scratch: Path) -> float:
     db = scratch / "bare_csv.duckdb"
     db.unlink(missing_ok=True)
     con = duckdb.connect(str(db))
+    con.execute("SET enable_progress_bar = false")
     t = time.perf_counter()
     con.execute("CREATE TABLE t AS SELECT * FROM read_csv(?)", [str(path)])
     con.execute("CHECKPOINT")
@@ -136,6 +140,7 @@ def bare_text_lines(path: Path, scratch: Path) -> float:
     db = scratch / "bare_text.duckdb"
     db.unlink(missing_ok=True)
     con = duckdb.connect(str(db))
+    con.execute("SET enable_progress_bar = false")
     t = time.perf_counter()
     con.execute("CREATE TABLE t AS SELECT * FROM read_csv(?, columns = {'line': 'VARCHAR'}, header = false, "
                 "delim = '\x01', quote = '', escape = '', auto_detect = false, strict_mode = false)", [str(path)])
@@ -502,6 +507,35 @@ def _fresh(db: Path) -> Path:
     return db
 
 
+def load_steps(folder: Path, work: Path, say: Say) -> dict[str, Any]:
+    """Where a load's time goes: the first day's GPU Parquet loaded in this process into a store
+    holding only the inventory, its steps timed by the loader, beside bare DuckDB on the same file."""
+    from .ingest import ensure_reference, load_path
+
+    scratch = work / "steps"
+    scratch.mkdir(parents=True, exist_ok=True)
+    db = _fresh(scratch / "steps.duckdb")
+    day = sorted(folder.glob("gpu_samples-*.parquet"))[0]
+    con = connect(db)
+    try:
+        ensure_reference(con)
+        load_path(con, folder / "gpus.csv")
+        r = load_path(con, day)
+    finally:
+        con.close()
+    _fresh(db)
+    if r.status != "ok":
+        return {"step": "load", "error": r.summary()[-500:]}
+    bare = bare_parquet([day], scratch)
+    steps = r.domains[0].seconds
+    out = {"file": day.name, "rows": r.domains[0].loaded, "seconds": r.elapsed_s, "bare_seconds": bare,
+           "steps": steps, "ratio_to_bare": bare / r.elapsed_s}
+    say(f"  {day.name}: {r.domains[0].loaded:,} rows in {r.elapsed_s:.1f} s (bare DuckDB {bare:.1f} s, ratio "
+        f"{bare / r.elapsed_s:.2f}): " + ", ".join(f"{k} {v:.1f} s" for k, v in steps.items())
+        + f"; the insert alone is {bare / steps.get('store', float('nan')):.2f}x bare")
+    return out
+
+
 def format_rates(folder: Path, work: Path, say: Say, om_gpu_rows: int = 200_000) -> list[dict[str, Any]]:
     """CSV, Parquet and OpenMetrics ingest of a slice of the first day, beside bare DuckDB on the same rows."""
     import duckdb
@@ -627,6 +661,8 @@ def _measure(args: argparse.Namespace, settings: Settings, report: Report, work:
         if scale == scales[0]:
             base_db = (folder, db)
     folder, db = base_db
+    say("== one day's load, step by step (in process)")
+    report.load_steps = load_steps(folder, work, say)
     if args.formats:
         say("== ingest rate by format (first day: 2 M rows; OpenMetrics: the first GPUs, 200,000 rows)")
         report.ingest += format_rates(folder, work, say)

@@ -14,6 +14,7 @@ were never built.
 from __future__ import annotations
 
 import re
+import time
 from contextlib import contextmanager
 from datetime import datetime, timedelta
 from typing import Callable, Iterator
@@ -51,36 +52,46 @@ class RepeatedSamples(Exception):
     derived tables' ordered pass: the load is to be undone and made again with its check finding them."""
 
 
-def refresh_gpus(con: duckdb.DuckDBPyConnection, t0: datetime, t1: datetime, find_repeats: bool = False) -> None:
+def refresh_gpus(con: duckdb.DuckDBPyConnection, t0: datetime, t1: datetime,
+                 find_repeats: bool = False) -> dict[str, float]:
     """Rebuild the derived rows of the GPUs in temp table ``derive_gpus`` for samples in [t0, t1].
 
     Hours from t0's to one hour past t1 are rebuilt (an energy increase is attributed to the next
     sample, which may lie up to an hour later); runs over the extent of every run they touch.
     ``find_repeats``: raise RepeatedSamples when a GPU has two samples at one timestamp.
+    Returns the wall seconds of its two parts: "rollups" (hours, days, groups, pods) and "runs"
+    (steps of new GPUs, activity runs, XID events).
     """
+    t = time.perf_counter()
     h0, h1 = _hour(t0), _hour(t1 + timedelta(hours=1)) + timedelta(hours=1)
     _run(con, "derive/gpu_refresh", h0=h0, h1=h1)
     repeats = con.execute("SELECT coalesce(sum(repeats), 0) FROM derive_5m").fetchall()[0][0] if find_repeats else 0
     con.execute("DROP TABLE derive_5m")
     if repeats:
         raise RepeatedSamples(f"{repeats:,} samples repeat a GPU and timestamp")
+    seconds = {"rollups": time.perf_counter() - t}
+    t = time.perf_counter()
     _run(con, "derive/gpu_run_extent", t0=t0, t1=t1)
     e0, e1 = con.execute("SELECT min(e0), max(e1) FROM run_extent").fetchall()[0]
     _run(con, "derive/gpu_runs", t0=t0, t1=t1, e0=e0 or t0, e1=e1 or t1)
+    seconds["runs"] = time.perf_counter() - t
+    return seconds
 
 
 def after_insert(con: duckdb.DuckDBPyConnection, kind: str, load_id: int, t0: datetime, t1: datetime,
-                 find_repeats: bool = False) -> None:
+                 find_repeats: bool = False) -> dict[str, float]:
     """Called by the loader, inside the load's transaction, after rows of ``kind`` were stored.
-    ``find_repeats``: the load did not look for GPU samples at a repeated timestamp (RepeatedSamples)."""
+    ``find_repeats``: the load did not look for GPU samples at a repeated timestamp (RepeatedSamples).
+    Returns the wall seconds of the parts of a GPU refresh (refresh_gpus); empty for other kinds."""
     if kind == "gpu_samples":
         con.execute("CREATE OR REPLACE TEMP TABLE derive_gpus AS SELECT DISTINCT gpu_id FROM gpu_samples "
                     "WHERE load_id = ? AND ts >= ? AND ts <= ?", [load_id, t0, t1])
-        refresh_gpus(con, t0, t1, find_repeats)
+        return refresh_gpus(con, t0, t1, find_repeats)
     elif kind == "link_samples":
         refresh_links(con, t0, t1)
     elif kind == "meter_samples":
         refresh_meters(con, t0, t1)
+    return {}
 
 
 def _five(t: datetime) -> datetime:

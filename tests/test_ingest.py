@@ -78,6 +78,17 @@ def test_same_file_twice_changes_nothing(inv, tmp_path):
     assert {k: v for k, v in after.items() if k != "rejects"} == {k: v for k, v in before.items() if k != "rejects"}
 
 
+def test_a_load_times_its_steps(inv, tmp_path):
+    """`aifd bench` prints where a load's time goes from these: every step of a GPU load is timed,
+    and the derived tables' parts lie inside their step."""
+    d = load_path(inv, write(tmp_path / "samples.csv", BAD_SAMPLES)).domains[0]
+    assert set(d.seconds) == {"check", "store", "derived", "derived: rollups", "derived: runs"}
+    assert all(v > 0 for v in d.seconds.values())
+    assert d.seconds["derived: rollups"] + d.seconds["derived: runs"] <= d.seconds["derived"]
+    inventory = load_path(inv, write(tmp_path / "gpus2.csv", INVENTORY + "GPU-c,node2,0,r2,p1,NVIDIA B200\n"))
+    assert set(inventory.domains[0].seconds) == {"check", "store"}  # a new GPU: nothing derived to rebuild
+
+
 def test_overlapping_file_adds_only_new_rows(inv, tmp_path):
     load_path(inv, write(tmp_path / "a.csv", "ts,gpu_uuid,util\n2026-11-16T00:00:00Z,GPU-a,1\n2026-11-16T00:01:00Z,GPU-a,2\n"))
     r = load_path(inv, write(tmp_path / "b.csv", "ts,gpu_uuid,util\n2026-11-16T00:01:00Z,GPU-a,9\n2026-11-16T00:02:00Z,GPU-a,3\n"))

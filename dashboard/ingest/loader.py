@@ -42,6 +42,10 @@ class DomainStats:
     ts_max: datetime | None = None
     first_rejects: list[tuple[int | None, str | None, str]] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    # wall seconds of the load's steps: "check" (stage and check every row), "store" (register,
+    # insert, entities; an inventory's updates and inserts), "derived" (the derived tables it changed)
+    # and, for GPU samples, its parts "derived: rollups" and "derived: runs"; `aifd bench` prints them
+    seconds: dict[str, float] = field(default_factory=dict)
 
 
 @dataclass
@@ -176,6 +180,7 @@ def apply_staged(con: duckdb.DuckDBPyConnection, staged: files.Staged, load_id: 
     it again with True."""
     domain: Domain = staged.domain
     stats = DomainStats(domain.name, warnings=list(staged.warnings))
+    t = time.perf_counter()
     n, bad, looked = _check(con, staged, find_duplicates)
     pre_n = len(staged.pre_rejects)
     pre_first = [(r[0], r[1] or None, r[2]) for r in staged.pre_rejects]
@@ -200,8 +205,10 @@ def apply_staged(con: duckdb.DuckDBPyConnection, staged: files.Staged, load_id: 
     shown = con.execute("SELECT line, series, reason FROM rejected ORDER BY line LIMIT ?", [SHOW_REASONS]).fetchall()
     stats.first_rejects = sorted(pre_first + shown, key=lambda r: r[0] or 0)[:SHOW_REASONS]
     good = n - bad
+    stats.seconds["check"] = time.perf_counter() - t
     if good == 0:
         return stats
+    t = time.perf_counter()
     if domain.timeseries:
         stats.ts_min, stats.ts_max = con.execute(
             "SELECT min(ts), max(ts) FROM stage" if not bad else
@@ -216,14 +223,21 @@ def apply_staged(con: duckdb.DuckDBPyConnection, staged: files.Staged, load_id: 
             raise derive.RepeatedSamples(f"{stats.duplicate:,} rows already stored")
         if _has_query(f"ingest/{domain.name}_entities"):  # first seen, capacity learnt
             _count(con, f"ingest/{domain.name}_entities", load_id=load_id, ts_min=stats.ts_min, ts_max=stats.ts_max)
+        stats.seconds["store"] = time.perf_counter() - t
         if stats.loaded:
-            derive.after_insert(con, domain.name, load_id, stats.ts_min, stats.ts_max, find_repeats=not looked)
+            t = time.perf_counter()
+            parts = derive.after_insert(con, domain.name, load_id, stats.ts_min, stats.ts_max, find_repeats=not looked)
+            stats.seconds["derived"] = time.perf_counter() - t
+            stats.seconds.update({f"derived: {k}": v for k, v in parts.items()})
     else:
         stats.updated = _count(con, f"ingest/{domain.name}_update")
         stats.loaded = _count(con, f"ingest/{domain.name}_insert", load_id=load_id)
         stats.duplicate = good - stats.loaded - stats.updated
+        stats.seconds["store"] = time.perf_counter() - t
         if stats.updated:
+            t = time.perf_counter()
             derive.after_inventory_change(con, domain.name)
+            stats.seconds["derived"] = time.perf_counter() - t
     return stats
 
 
