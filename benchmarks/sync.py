@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import shutil
 import statistics
 import sys
 import multiprocessing
@@ -19,6 +20,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from dashboard import figures, queries  # noqa: E402
+from dashboard.benchmark import generator_digest  # noqa: E402
 from dashboard.config import PrometheusSettings, Settings  # noqa: E402
 from dashboard.ingest import ensure_reference, load_path  # noqa: E402
 from dashboard.store import connect  # noqa: E402
@@ -59,12 +61,16 @@ def main() -> int:
 
     work = Path(args.work) / f"fleet-{args.gpus}-{args.days:g}d-{args.interval}s"
     folder, om, tsdb = work / "fleet", work / "fleet.om", work / "tsdb"
-    if not blocks(tsdb):
+    marker, digest = work / "generator.sha", generator_digest()
+    if not blocks(tsdb) or not marker.exists() or marker.read_text().strip() != digest:
+        shutil.rmtree(work, ignore_errors=True)  # made by another version of the generator: made again
+        work.mkdir(parents=True)
         t = time.perf_counter()
         generate(folder, gpus=args.gpus, days=args.days, interval_s=args.interval)
         write_openmetrics(folder, om)
         backfill(om, tsdb)
         om.unlink()
+        marker.write_text(digest + "\n")
         print(f"fleet + back-fill {time.perf_counter() - t:8.1f} s  ({tsdb})")
     params = json.loads((folder / "manifest.json").read_text())["params"]
     db = work / "sync.duckdb"

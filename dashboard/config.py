@@ -50,7 +50,7 @@ class PrometheusSettings:
     backoff_s: float = 0.5
     concurrency: int = 4  # requests in flight at once
     max_points: int = 11_000  # per series and request: Prometheus's query_range limit
-    chunk_samples: int = 500_000  # samples per stored chunk (one transaction; bounds the write lock)
+    chunk_samples: int = 2_000_000  # samples per stored chunk (one transaction; bounds the write lock)
     match: str = ""  # extra label matchers for every query, e.g. cluster="fra-1"
     username: str = ""
     password: str = field(default="", repr=False)
