@@ -149,9 +149,17 @@ def csv_files(draw) -> tuple[bytes, str]:
     def line(cells):
         return delim.join('"' + c.replace('"', '""') + '"' if (delim in c or '"' in c or "\n" in c or "\r" in c)
                           else c for c in cells)
-    text = "\n".join([line(cols), *(line(r) for r in rows)])
+    # line ends: LF, CR LF (Windows), or both in one file (files joined from two sources)
+    ends = draw(st.sampled_from(["\n", "\n", "\r\n", "mixed"]))
+    lines = [line(cols), *(line(r) for r in rows)]
+    text = lines[0]
+    for other in lines[1:]:
+        text += (draw(st.sampled_from(["\n", "\r\n"])) if ends == "mixed" else ends) + other
+    last = "\n" if ends == "mixed" else ends
     if draw(st.integers(0, 4)) < 4:
-        text += "\n"
+        text += last
+        if draw(st.integers(0, 4)) == 4:  # blank lines after the last row
+            text += draw(st.sampled_from([last, last * 3, " " + last, "\t" + last + last]))
     data = text.encode("utf-8")
     if draw(st.integers(0, 9)) == 9:
         data = b"\xef\xbb\xbf" + data
@@ -216,13 +224,23 @@ def test_duckdbs_csv_reader_is_used_for_a_clean_file_and_not_for_a_ragged_one(tm
                      b'2026-11-16T00:01:00Z;GPU-b;\r\n')
     ragged = tmp_path / "ragged.csv"
     ragged.write_text("ts,gpu_uuid,power_w\n2026-11-16T00:00:00Z,GPU-a\n\n2026-11-16T00:01:00Z,GPU-a,1\n")
-    for path, fast in ((clean, True), (crlf, True), (ragged, False)):
+    blank_end = tmp_path / "blank_end.csv"  # blank lines after the last row: the rows keep their lines
+    blank_end.write_bytes(b"ts,gpu_uuid,power_w\r\n2026-11-16T00:00:00Z,GPU-a,700  \r\n\r\n \t\r\n\r\n")
+    mixed = tmp_path / "mixed.csv"  # CR LF and LF in one file: DuckDB's reader fails on it, so it is not asked
+    mixed.write_bytes(b"ts,gpu_uuid,power_w\r\n2026-11-16T00:00:00Z,GPU-a,700\n2026-11-16T00:01:00Z,GPU-a,800\r\n")
+    blank_inside = tmp_path / "blank_inside.csv"  # a blank line before a row shifts its line number
+    blank_inside.write_text("ts,gpu_uuid,power_w\n2026-11-16T00:00:00Z,GPU-a,1\n\n2026-11-16T00:01:00Z,GPU-a,2\n\n")
+    for path, fast in ((clean, True), (crlf, True), (ragged, False), (blank_end, True), (blank_inside, False),
+                       (mixed, False)):
         said: list[str] = []
         list(files.read_csv(duckdb.connect(), path, None, progress=said.append))
         assert any("DuckDB's CSV reader" in s for s in said) == fast, (path, said)
         assert _read_as(path, fast=True) == _read_as(path, fast=False)
     assert _read_as(crlf, fast=True)[1] == [(2, "2026-11-16T00:00:00Z", "GPU;a", "700"),
                                            (3, "2026-11-16T00:01:00Z", "GPU-b", "")]
+    assert _read_as(blank_end, fast=True)[1] == [(2, "2026-11-16T00:00:00Z", "GPU-a", "700  ")]
+    assert [r[0] for r in _read_as(blank_inside, fast=True)[1]] == [2, 4]
+    assert [r[0] for r in _read_as(mixed, fast=True)[1]] == [2, 3]
 
 
 # ---------------------------------------------------------------- OpenMetrics / Prometheus text

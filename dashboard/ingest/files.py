@@ -151,10 +151,14 @@ def _read_csv_duckdb(con: duckdb.DuckDBPyConnection, path: Path, headers: list[s
     A file of 14 M rows takes seconds here and minutes there."""
     if len(headers) < 2:  # a blank-looking line would be a row here and skipped there
         return False
-    newlines, bare_cr = line_breaks(path)
+    newlines, bare_cr, crlf = line_breaks(path)
     if bare_cr:  # the csv module counts a lone CR as a line break, inside quotes too
         return False
-    expected = newlines - 1 if ends_with_newline else newlines
+    if 0 < crlf < newlines:  # CR LF and LF mixed: DuckDB's reader fails on them (and would abort the load)
+        return False
+    # blank lines at the end (an editor's or a concatenation's extra line break) are skipped by both
+    # readers and leave every row's line number as it is
+    expected = newlines - 1 - _blank_lines_at_end(path) if ends_with_newline else newlines
     columns = {h: "VARCHAR" for h in headers}
     # ignore_errors: a line DuckDB cannot read is left out, not raised (an error would abort the
     # load's transaction); the count below then declines the file
@@ -175,9 +179,22 @@ def _read_csv_duckdb(con: duckdb.DuckDBPyConnection, path: Path, headers: list[s
     return True
 
 
-def line_breaks(path: Path) -> tuple[int, int]:
-    """The file's LF count and its count of CRs not followed by LF."""
-    newlines = bare = 0
+def _blank_lines_at_end(path: Path, window: int = 1 << 16) -> int:
+    """How many lines of nothing but spaces and tabs end a file that ends with a line break (0 when
+    they fill the last ``window`` bytes: the line-by-line reader then counts them)."""
+    size = path.stat().st_size
+    with path.open("rb") as f:
+        f.seek(max(0, size - window))
+        tail = f.read()
+    body = tail.rstrip(b" \t\r\n")
+    if not body and size > len(tail):
+        return 0
+    return max(0, tail[len(body):].count(b"\n") - 1)
+
+
+def line_breaks(path: Path) -> tuple[int, int, int]:
+    """The file's LF count, its count of CRs not followed by LF, and of CR LF pairs."""
+    newlines = bare = crlf = 0
     carry = b""
     with path.open("rb") as f:
         for block in iter(lambda: f.read(1 << 22), b""):
@@ -185,8 +202,10 @@ def line_breaks(path: Path) -> tuple[int, int]:
             carry = b"\r" if block.endswith(b"\r") else b""
             body = block[:-1] if carry else block
             newlines += body.count(b"\n")
-            bare += body.count(b"\r") - body.count(b"\r\n")
-    return newlines, bare + len(carry)
+            pairs = body.count(b"\r\n")
+            crlf += pairs
+            bare += body.count(b"\r") - pairs
+    return newlines, bare + len(carry), crlf
 
 
 def _ends_with_newline(fb, size: int) -> bool:
