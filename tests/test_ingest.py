@@ -78,6 +78,18 @@ def test_same_file_twice_changes_nothing(inv, tmp_path):
     assert {k: v for k, v in after.items() if k != "rejects"} == {k: v for k, v in before.items() if k != "rejects"}
 
 
+def test_a_decimal_comma_is_rejected_with_a_hint(inv, tmp_path):
+    """A spreadsheet saved in a German locale: semicolons between fields, commas in numbers."""
+    r = load_path(inv, write(tmp_path / "de.csv", "ts;gpu_uuid;util;power_w;xid\n"
+                                                  "2026-11-16T00:00:00Z;GPU-a;50,5;700;0\n"
+                                                  "2026-11-16T00:01:00Z;GPU-a;60;abc;1,5\n"))
+    assert r.status == "partial" and r.domains[0].loaded == 0
+    got = dict(rejects(inv, r.load_id))
+    assert got[2] == "util: cannot read 50,5 as double (a decimal comma? write it with a point: 50.5)"
+    assert got[3] == ("power_w: cannot read abc as double; "
+                      "xid: cannot read 1,5 as integer (a decimal comma? write it with a point: 1.5)")
+
+
 def test_a_load_times_its_steps(inv, tmp_path):
     """`aifd bench` prints where a load's time goes from these: every step of a GPU load is timed,
     and the derived tables' parts lie inside their step."""

@@ -140,8 +140,13 @@ def stage(con: duckdb.DuckDBPyConnection, src: str, domain: Domain, mapping: dic
             h = _ident(header)
             what = col.type.lower() + (" (ISO 8601 or Unix seconds)" if col.type == "TIMESTAMP" else "")
             failed.append(f"({h} IS NOT NULL AND {cast} IS NULL AND trim({h}) <> '')")
+            # a spreadsheet saved in a German or French locale writes 50,5 for 50.5
+            pointed = _shown(f"replace(trim({h}), ',', '.')")
+            hint = (f" || CASE WHEN regexp_full_match(trim({h}), '[+-]?[0-9]*,[0-9]+') "
+                    f"THEN ' (a decimal comma? write it with a point: ' || {pointed} || ')' "
+                    f"ELSE '' END" if col.type in ("DOUBLE", "REAL", "INTEGER", "BIGINT", "HUGEINT") else "")
             messages.append(f"CASE WHEN {failed[-1]} THEN {_sql_str(col.name)} || ': cannot read ' || {_shown(h)} "
-                            f"|| ' as {what}' END")
+                            f"|| ' as {what}'{hint} END")
     parse_error = (f"CASE WHEN {' OR '.join(failed)} THEN concat_ws('; ', {', '.join(messages)}) END"
                    if failed else "CAST(NULL AS VARCHAR)")
     inner = f"SELECT *, {', '.join(casts)} FROM {src}" if casts else f"SELECT * FROM {src}"
