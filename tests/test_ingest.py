@@ -90,6 +90,28 @@ def test_a_decimal_comma_is_rejected_with_a_hint(inv, tmp_path):
                       "xid: cannot read 1,5 as integer (a decimal comma? write it with a point: 1.5)")
 
 
+@pytest.mark.parametrize("fmt", ["csv", "parquet"])
+def test_a_file_whose_every_timestamp_is_in_milliseconds_rejects_each_row(inv, tmp_path, fmt):
+    """Epoch milliseconds read as seconds land in year 58844: every row is rejected saying so.
+    Before, such a file failed as a whole on an error of the loader's own (its range held a year
+    Python cannot represent)."""
+    ms = [1794787200000, 1794787260000]
+    if fmt == "csv":
+        path = write(tmp_path / "ms.csv", "ts,gpu_uuid,util\n" + "".join(f"{t},GPU-a,50\n" for t in ms))
+    else:
+        path = tmp_path / "ms.parquet"
+        pq.write_table(pa.table({"ts": pa.array(ms, pa.int64()), "gpu_uuid": ["GPU-a"] * 2, "util": [50.0] * 2}), path)
+    before = counts(inv)
+    r = load_path(inv, path)
+    assert r.status == "partial" and not r.unexpected, r.summary()
+    assert (r.domains[0].loaded, r.domains[0].rejected) == (0, 2)
+    reasons = [reason for _, reason in rejects(inv, r.load_id)]
+    assert reasons == ["timestamp 58844-07-17 00:00:00 is outside 2000..2099 (milliseconds given as seconds?)",
+                       "timestamp 58844-07-17 16:40:00 is outside 2000..2099 (milliseconds given as seconds?)"]
+    assert {k: v for k, v in counts(inv).items() if k != "rejects"} == \
+        {k: v for k, v in before.items() if k != "rejects"}
+
+
 def test_a_load_times_its_steps(inv, tmp_path):
     """`aifd bench` prints where a load's time goes from these: every step of a GPU load is timed,
     and the derived tables' parts lie inside their step."""

@@ -151,10 +151,13 @@ def _overlaps_stored(con: duckdb.DuckDBPyConnection, domain: Domain) -> bool:
     re-export, a forced reload): such a load looks for duplicates itself rather than being made
     twice. A cheap look at the range first: stored rows are pruned by time."""
     # clamped to the years the check accepts (2000..2099, gpu_samples_check.sql): a row outside them
-    # is rejected anyway, and its time may be beyond what Python or pandas hold (year 33658)
-    lo, hi = con.execute("SELECT greatest(min(ts), TIMESTAMP '2000-01-01'), "
-                         "least(max(ts), TIMESTAMP '2099-12-31 23:59:59.999999') FROM stage").fetchall()[0]
-    if lo is None or hi is None or lo > hi:
+    # is rejected anyway, and its time may be beyond what Python or pandas hold (year 58844: epoch
+    # milliseconds given as seconds), so such a bound is never fetched (NULL: nothing to overlap)
+    lo, hi = con.execute(
+        "WITH r AS (SELECT greatest(min(ts), TIMESTAMP '2000-01-01') AS lo, "
+        "least(max(ts), TIMESTAMP '2099-12-31 23:59:59.999999') AS hi FROM stage) "
+        "SELECT CASE WHEN lo <= hi THEN lo END, CASE WHEN lo <= hi THEN hi END FROM r").fetchall()[0]
+    if lo is None or hi is None:
         return False
     # domain.name is the table's name, from the registry of record kinds, not from the input
     if not con.execute(f"SELECT count(*) FROM (SELECT 1 FROM {domain.name} WHERE ts BETWEEN ? AND ? LIMIT 1)",
