@@ -1,10 +1,10 @@
 -- title: Drill-down, node to GPUs: delivered FLOPS (estimate), counters and health per GPU of one node
--- returns: one row per GPU of the node, by GPU index
+-- returns: one row per GPU of the node, by GPU index (every node: by node, then GPU index)
 -- param: start TIMESTAMP: start of the range, UTC, inclusive
 -- param: end TIMESTAMP: end of the range, UTC, exclusive
 -- param: precision VARCHAR = bf16: numeric precision the work runs at (fp64, tf32, bf16, fp8, fp4)
 -- param: hot_temp_c DOUBLE = 85: a sample above this GPU temperature (degC) is hot
--- param: hostname VARCHAR: the node (Hostname label) to break down
+-- param: hostname VARCHAR = NULL: the node (Hostname label) to break down; NULL: every node (the report runs it so, once)
 -- param: idle_threshold DOUBLE = 0.05: a sample is idle when max(tensor_active, fp64_active) is below this ratio
 -- param: idle_minutes INTEGER = 60: an idle run counts when it lasts at least this many minutes
 -- uses: gpu_totals, gpu_idle, gpu_health (queries/definitions/010_performance.sql)
@@ -29,7 +29,7 @@
 --
 -- Drill-down level node → GPU.
 WITH t AS (
-    SELECT * FROM gpu_totals($start, $end, $precision) WHERE hostname = $hostname
+    SELECT * FROM gpu_totals($start, $end, $precision) WHERE $hostname IS NULL OR hostname = $hostname
 ),
 codes AS (
     SELECT gpu_id, string_agg(DISTINCT code::VARCHAR, ', ' ORDER BY code::VARCHAR) AS xid_codes
@@ -55,4 +55,4 @@ SELECT t.hostname, t.gpu_index, t.gpu_uuid, t.model,
 FROM t LEFT JOIN gpu_health($start, $end, $hot_temp_c) h USING (gpu_id)
        LEFT JOIN gpu_idle($start, $end, $idle_threshold, $idle_minutes) i USING (gpu_id)
        LEFT JOIN codes c USING (gpu_id)
-ORDER BY t.gpu_index, t.gpu_uuid
+ORDER BY t.hostname, t.gpu_index, t.gpu_uuid

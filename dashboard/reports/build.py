@@ -232,7 +232,8 @@ def _drill(run, name: str, section: str, pages, drill: Drill, by_key: dict[str, 
     values = list(dict.fromkeys(v for v in source.frame[drill.column].tolist() if not data._na(v)))
     chosen = values[:limit]
     q, frame, runs = run_drill(run, name, drill, chosen, report_params(queries.load(name), start, end))
-    note = f"run for {drill.why}: {len(chosen):,} runs"
+    note = (f"run once for {drill.why}: {len(chosen):,} selections" if drill.at_once
+            else f"run for {drill.why}: {len(chosen):,} runs")
     if len(values) > len(chosen):
         note += f" (the first {len(chosen):,} of {len(values):,} selections)"
     return Entry(name, section, q, data.canonical(frame, q.columns), runs, pages, drill, chosen, len(values), note)
@@ -243,9 +244,17 @@ def run_drill(run, name: str, drill: Drill, values: list[Any], params: dict[str,
     """A drill figure run once per selection, the frames one after the other.
 
     Where the selection is not one of the figure's columns (a GPU's time series), it is put in
-    front so every row says what it belongs to.
+    front so every row says what it belongs to. A drill ``at_once`` is one run with the selection
+    NULL, whose rows of the selected values are kept in the values' order: the same frame.
     """
     q = queries.load(name)
+    if drill.at_once:
+        fig = run(name, **params, **{drill.param: None})
+        order = {v: i for i, v in enumerate(values)}
+        rank = fig.frame[drill.param].map(order)
+        frame = fig.frame[rank.notna()].assign(_rank=rank).sort_values("_rank", kind="stable") \
+            .drop(columns="_rank").reset_index(drop=True)
+        return q, frame, [fig]
     runs = [run(name, **params, **{drill.param: v}) for v in values]
     columns = q.columns
     frames = [f.frame for f in runs]

@@ -50,19 +50,24 @@ SECTION_KEYS = tuple(s.key for s in SECTIONS)
 
 @dataclass(frozen=True)
 class Drill:
-    """Run a drill figure once per value of ``column`` in the frame of figure ``source``."""
+    """Run a drill figure once per value of ``column`` in the frame of figure ``source``.
+
+    ``at_once``: the figure run once with ``param`` NULL returns the rows of every value (its query
+    declares so, and ``param`` is one of its columns); the report runs it so and keeps the rows of
+    the chosen values, in their order: at the site's size one run instead of a thousand."""
 
     param: str
     source: str
     column: str
     why: str
+    at_once: bool = False
 
 
 DRILL: dict[str, Drill] = {
     "perf_racks": Drill("pod", "perf_pods", "pod", "every pod"),
     "perf_rack_heatmap": Drill("pod", "perf_pods", "pod", "every pod"),
     "perf_nodes": Drill("rack", "perf_racks", "rack", "every rack of every pod"),
-    "perf_gpus": Drill("hostname", "perf_nodes", "hostname", "every node of every rack"),
+    "perf_gpus": Drill("hostname", "perf_nodes", "hostname", "every node of every rack", at_once=True),
     "perf_gpu_series": Drill("gpu_uuid", "perf_unhealthy_gpus", "gpu_uuid",
                              "each GPU listed as unhealthy (XID errors or overheating)"),
 }
