@@ -518,6 +518,14 @@ def test_sbom_import_assigns_jurisdictions(inv, tmp_path):
      "not a valid CycloneDX 1.6 SBOM: at $.components[0]: 'name' is a required property"),
     (json.dumps({**SBOM, "components": [{"type": "gadget", "name": "x"}]}), "at $.components[0].type"),
     (json.dumps({**SBOM, "specVersion": "9.9"}), "unsupported CycloneDX specVersion '9.9'"),
+    # the schema's uniqueItems, checked in linear time (jsonschema compares every pair): the two
+    # components differ only in how a number is written, which JSON Schema counts as equal
+    (json.dumps({**SBOM, "components": [{"type": "library", "name": "x", "properties": [{"name": "n", "value": "1"}],
+                                         "evidence": {"identity": [{"field": "name", "confidence": 1.0}]}},
+                                        {"type": "library", "name": "y"},
+                                        {"type": "library", "name": "x", "properties": [{"name": "n", "value": "1"}],
+                                         "evidence": {"identity": [{"field": "name", "confidence": 1}]}}]}),
+     "not a valid CycloneDX 1.6 SBOM: at $.components: item 2 repeats item 0 (uniqueItems)"),
 ])
 def test_malformed_sbom_rejected_and_nothing_changes(inv, tmp_path, text, reason):
     before, counts = _fingerprint(inv), _counts(inv)

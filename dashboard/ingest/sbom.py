@@ -118,15 +118,48 @@ def _validate(path: Path, text: str) -> dict:
     except Exception:
         raise FileError(f"{path}: unsupported CycloneDX specVersion {spec!r}") from None
     try:
-        error = JsonStrictValidator(version).validate_str(text)
+        error = next(_linear_validator(JsonStrictValidator(version)._validator).iter_errors(doc), None)
     except RecursionError:
         raise FileError(f"{path}: JSON nested too deeply to validate") from None
     if error is not None:
-        detail = getattr(error, "data", None)
-        where = getattr(detail, "json_path", "$")
-        message = getattr(detail, "message", str(error))
-        raise FileError(f"{path}: not a valid CycloneDX {spec} SBOM: at {where}: {message}")
+        raise FileError(f"{path}: not a valid CycloneDX {spec} SBOM: at {error.json_path}: {error.message}")
     return doc
+
+
+def _linear_validator(base):
+    """The CycloneDX library's schema validator with ``uniqueItems`` checked in linear time.
+
+    jsonschema compares every pair of array items for uniqueness: a syft SBOM of 6,000 components
+    took 15 s to validate, and the time grows with the square of the count. Here each item is
+    reduced to a canonical JSON text (sorted keys; a whole float as an integer, as JSON Schema
+    counts 1 and 1.0 equal) and looked up in a set. The message names the two items by index, not
+    their contents."""
+    import jsonschema
+
+    def canonical(value):
+        if isinstance(value, bool) or value is None or isinstance(value, str):
+            return value
+        if isinstance(value, float) and value.is_integer():
+            return int(value)
+        if isinstance(value, dict):
+            return {k: canonical(v) for k, v in value.items()}
+        if isinstance(value, list):
+            return [canonical(v) for v in value]
+        return value
+
+    def unique_items(validator, unique, instance, schema):
+        if not unique or not validator.is_type(instance, "array"):
+            return
+        seen: dict[str, int] = {}
+        for i, item in enumerate(instance):
+            key = json.dumps(canonical(item), sort_keys=True)
+            if key in seen:
+                yield jsonschema.ValidationError(f"item {i} repeats item {seen[key]} (uniqueItems)")
+                return
+            seen[key] = i
+
+    linear = jsonschema.validators.extend(type(base), validators={"uniqueItems": unique_items})
+    return linear(base.schema, registry=base._registry, format_checker=base.format_checker)
 
 
 def _walk(components: Any) -> list[dict]:
