@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from pathlib import Path
 
 import pyarrow as pa
 import pyarrow.parquet as pq
@@ -427,3 +428,47 @@ def test_a_timestamp_beyond_any_year_beside_stored_samples_is_rejected_not_a_cra
     d = r.domains[0]
     assert (d.loaded, d.rejected, d.duplicate) == (0, 2, 1)
     assert [line for line, _ in rejects(inv, r.load_id)] == [3, 4]
+
+
+def test_gzip_files_load_as_their_content(inv, tmp_path):
+    """Exports are often gzipped: a .csv.gz or .prom.gz loads as the file inside would, keeps the
+    SHA-256 of the file as given (the same .gz twice changes nothing), names the .gz in messages,
+    and a cut archive fails whole."""
+    import gzip
+    import os
+
+    from dashboard.ingest import load_paths
+
+    text = "ts,gpu_uuid,util,power_w\n2026-11-16T00:00:00Z,GPU-a,5,700\n2026-11-16T00:01:00Z,GPU-a,6,710\n"
+    gz = tmp_path / "s.csv.gz"
+    gz.write_bytes(gzip.compress(text.encode()))
+    r = load_path(inv, gz)
+    assert (r.status, r.format, r.source, r.domains[0].loaded) == ("ok", "csv", str(gz), 2), r.summary()
+    assert load_path(inv, gz).status == "skipped"
+    assert load_path(inv, write(tmp_path / "s.csv", text)).domains[0].duplicate == 2  # the same rows, stored once
+    before = counts(inv)
+    cut = tmp_path / "cut.csv.gz"
+    cut.write_bytes(gz.read_bytes()[:-12])
+    r = load_path(inv, cut)
+    assert r.status == "failed" and r.message.startswith(f"{cut}: not a readable gzip file"), r.message
+    bad = tmp_path / "bad.csv.gz"
+    bad.write_bytes(gzip.compress(b"ts,gpu_uuid,util,util\n"))
+    r = load_path(inv, bad)
+    assert r.status == "failed" and r.message.startswith(f"{bad}: header repeats a column name"), r.message
+    assert counts(inv) == before
+    # a scrape without timestamps: its samples get the .gz file's modification time
+    scrape = tmp_path / "node.prom.gz"
+    scrape.write_bytes(gzip.compress(b'# TYPE DCGM_FI_DEV_GPU_UTIL gauge\n'
+                                     b'DCGM_FI_DEV_GPU_UTIL{gpu="0",UUID="GPU-b",Hostname="node1"} 42\n'))
+    os.utime(scrape, (1794787200, 1794787200))  # 2026-11-16 00:00:00 UTC
+    r = load_path(inv, scrape)
+    assert r.status == "ok" and r.stamped_at == datetime(2026, 11, 16), r.summary()
+    # a folder: the gzipped inventory before the gzipped samples that need it
+    folder = tmp_path / "exports"
+    folder.mkdir()
+    (folder / "a_samples.csv.gz").write_bytes(gzip.compress(
+        b"ts,gpu_uuid,util\n2026-11-16T00:00:00Z,GPU-new,50\n"))
+    (folder / "gpus.csv.gz").write_bytes(gzip.compress(b"gpu_uuid,hostname,model\nGPU-new,node9,NVIDIA B200\n"))
+    reports = list(load_paths(inv, [folder]))
+    assert [Path(x.source).name for x in reports] == ["gpus.csv.gz", "a_samples.csv.gz"]
+    assert all(x.status == "ok" for x in reports), [x.summary() for x in reports]

@@ -226,12 +226,14 @@ def test_duckdbs_csv_reader_is_used_for_a_clean_file_and_not_for_a_ragged_one(tm
     ragged.write_text("ts,gpu_uuid,power_w\n2026-11-16T00:00:00Z,GPU-a\n\n2026-11-16T00:01:00Z,GPU-a,1\n")
     blank_end = tmp_path / "blank_end.csv"  # blank lines after the last row: the rows keep their lines
     blank_end.write_bytes(b"ts,gpu_uuid,power_w\r\n2026-11-16T00:00:00Z,GPU-a,700  \r\n\r\n \t\r\n\r\n")
+    tab_end = tmp_path / "tab_end.tsv"  # a last line of one tab is a row of two empty fields here, not blank
+    tab_end.write_bytes(b"ts\tgpu_uuid\tpower_w\n2026-11-16T00:00:00Z\tGPU-a\t700\n\t\n\n")
     mixed = tmp_path / "mixed.csv"  # CR LF and LF in one file: DuckDB's reader fails on it, so it is not asked
     mixed.write_bytes(b"ts,gpu_uuid,power_w\r\n2026-11-16T00:00:00Z,GPU-a,700\n2026-11-16T00:01:00Z,GPU-a,800\r\n")
     blank_inside = tmp_path / "blank_inside.csv"  # a blank line before a row shifts its line number
     blank_inside.write_text("ts,gpu_uuid,power_w\n2026-11-16T00:00:00Z,GPU-a,1\n\n2026-11-16T00:01:00Z,GPU-a,2\n\n")
     for path, fast in ((clean, True), (crlf, True), (ragged, False), (blank_end, True), (blank_inside, False),
-                       (mixed, False)):
+                       (mixed, False), (tab_end, False)):
         said: list[str] = []
         list(files.read_csv(duckdb.connect(), path, None, progress=said.append))
         assert any("DuckDB's CSV reader" in s for s in said) == fast, (path, said)

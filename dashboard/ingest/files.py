@@ -1,8 +1,15 @@
-"""Readers for CSV and Parquet files: each registers relation ``src`` (with a ``line`` column)."""
+"""Readers for CSV and Parquet files: each registers relation ``src`` (with a ``line`` column);
+a gzip file's content for any reader (``gunzipped``)."""
 from __future__ import annotations
 
 import csv
+import gzip
 import io
+import os
+import shutil
+import tempfile
+import zlib
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
@@ -34,6 +41,32 @@ class Staged:
     unique_lines: bool = False
     # ``src`` is cheap to read again (a Parquet file): staged as a view, not copied into a table
     reread_cheap: bool = False
+
+
+GZIP_MAGIC = b"\x1f\x8b"
+
+
+def is_gzip(path: Path) -> bool:
+    with path.open("rb") as f:
+        return f.read(2) == GZIP_MAGIC
+
+
+@contextmanager
+def gunzipped(path: Path) -> Iterator[Path]:
+    """The content of gzip file ``path`` in a temporary file named as it without ``.gz`` (its
+    suffix tells the format) and with its modification time (the time of samples without one),
+    removed afterwards. Decompressed in blocks: memory stays flat whatever the size."""
+    name = path.name[:-3] if path.name.lower().endswith(".gz") else path.name
+    with tempfile.TemporaryDirectory(prefix="aifd-gunzip-") as tmp:
+        plain = Path(tmp) / name
+        try:
+            with gzip.open(path, "rb") as src, plain.open("wb") as dst:
+                shutil.copyfileobj(src, dst, 1 << 22)
+        except (OSError, EOFError, zlib.error) as e:  # BadGzipFile is an OSError
+            raise FileError(f"{path}: not a readable gzip file ({e}); nothing stored") from None
+        st = path.stat()
+        os.utime(plain, (st.st_atime, st.st_mtime))
+        yield plain
 
 
 def stamp_time(path: Path, at: datetime | None) -> tuple[datetime, str]:
@@ -158,7 +191,7 @@ def _read_csv_duckdb(con: duckdb.DuckDBPyConnection, path: Path, headers: list[s
         return False
     # blank lines at the end (an editor's or a concatenation's extra line break) are skipped by both
     # readers and leave every row's line number as it is
-    expected = newlines - 1 - _blank_lines_at_end(path) if ends_with_newline else newlines
+    expected = newlines - 1 - _blank_lines_at_end(path, delim) if ends_with_newline else newlines
     columns = {h: "VARCHAR" for h in headers}
     # ignore_errors: a line DuckDB cannot read is left out, not raised (an error would abort the
     # load's transaction); the count below then declines the file
@@ -179,14 +212,16 @@ def _read_csv_duckdb(con: duckdb.DuckDBPyConnection, path: Path, headers: list[s
     return True
 
 
-def _blank_lines_at_end(path: Path, window: int = 1 << 16) -> int:
-    """How many lines of nothing but spaces and tabs end a file that ends with a line break (0 when
-    they fill the last ``window`` bytes: the line-by-line reader then counts them)."""
+def _blank_lines_at_end(path: Path, delim: str, window: int = 1 << 16) -> int:
+    """How many blank lines end a file that ends with a line break: lines of nothing but spaces and
+    tabs, the delimiter excepted (a tab in a tab-separated file makes a row of empty fields, which
+    the line-by-line reader rejects as too short). 0 when they fill the last ``window`` bytes: the
+    line-by-line reader then counts them."""
     size = path.stat().st_size
     with path.open("rb") as f:
         f.seek(max(0, size - window))
         tail = f.read()
-    body = tail.rstrip(b" \t\r\n")
+    body = tail.rstrip(bytes(c for c in b" \t\r\n" if c != ord(delim)))
     if not body and size > len(tail):
         return 0
     return max(0, tail[len(body):].count(b"\n") - 1)

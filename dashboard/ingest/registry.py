@@ -54,7 +54,11 @@ def sniff_format(path: Path) -> str:
 
 
 def wanted_in_folder(path: Path) -> bool:
-    """Whether a folder load picks up this file (an SBOM's .json by content, not manifest.json)."""
+    """Whether a folder load picks up this file (an SBOM's .json by content, not manifest.json; a
+    gzip file by the suffix inside, e.g. gpu_samples.csv.gz)."""
+    if path.suffix.lower() == ".gz":
+        inner = Path(path.stem).suffix.lower()
+        return any(inner in f.suffixes for f in FORMATS)
     suffix = path.suffix.lower()
     return any(suffix in f.suffixes or (f.sniff and f.sniff(path)) for f in FORMATS)
 
