@@ -631,3 +631,16 @@ def test_sovereignty_page_renders(sample_db, monkeypatch):
     assert (table["baseline"] != table["scenario"]).any()
     for tab_text in ("SEAL", "sov_framework", "sov_components", "sov_vendors"):
         assert tab_text in " ".join(str(c.value) for c in at.caption) + " ".join(e.label for e in at.expander)
+
+
+def test_sbom_validation_falls_back_to_the_librarys_own_check(inv, tmp_path, monkeypatch):
+    """Where a cyclonedx-python-lib version keeps its schema validator elsewhere, the library's own
+    validate_str checks the file: the same refusal, only slower on large SBOMs."""
+    from dashboard.ingest import sbom
+
+    monkeypatch.setattr(sbom, "_schema_validator", lambda library: None)
+    bad = json.dumps({**SBOM, "components": [{"type": "device", "supplier": {"name": "US Corp"}}]})
+    r = load_path(inv, _write(tmp_path / "bad.cdx.json", bad))
+    assert r.status == "failed" and not r.unexpected, r.message
+    assert "not a valid CycloneDX 1.6 SBOM: at $.components[0]: 'name' is a required property" in r.message
+    assert load_path(inv, _write(tmp_path / "good.cdx.json", json.dumps(SBOM))).status == "ok"

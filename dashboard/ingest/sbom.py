@@ -117,13 +117,29 @@ def _validate(path: Path, text: str) -> dict:
         version = SchemaVersion.from_version(str(spec))
     except Exception:
         raise FileError(f"{path}: unsupported CycloneDX specVersion {spec!r}") from None
+    library = JsonStrictValidator(version)
+    base = _schema_validator(library)
     try:
-        error = next(_linear_validator(JsonStrictValidator(version)._validator).iter_errors(doc), None)
+        if base is not None:
+            error = next(_linear_validator(base).iter_errors(doc), None)
+        else:
+            error = library.validate_str(text)
+            error = getattr(error, "data", error)
     except RecursionError:
         raise FileError(f"{path}: JSON nested too deeply to validate") from None
     if error is not None:
-        raise FileError(f"{path}: not a valid CycloneDX {spec} SBOM: at {error.json_path}: {error.message}")
+        where, message = getattr(error, "json_path", "$"), getattr(error, "message", str(error))
+        raise FileError(f"{path}: not a valid CycloneDX {spec} SBOM: at {where}: {message}")
     return doc
+
+
+def _schema_validator(library):
+    """The library's Draft 7 validator over its bundled schema (a private attribute: None where a
+    library version keeps it elsewhere, and its own quadratic check is used)."""
+    try:
+        return library._validator
+    except AttributeError:
+        return None
 
 
 def _linear_validator(base):
