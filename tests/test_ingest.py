@@ -444,7 +444,15 @@ def test_gzip_files_load_as_their_content(inv, tmp_path):
     gz.write_bytes(gzip.compress(text.encode()))
     r = load_path(inv, gz)
     assert (r.status, r.format, r.source, r.domains[0].loaded) == ("ok", "csv", str(gz), 2), r.summary()
-    assert load_path(inv, gz).status == "skipped"
+    from dashboard.ingest import files
+
+    real_gunzipped = files.gunzipped
+    files.gunzipped = None  # an archive already loaded is skipped without being decompressed
+    try:
+        again = load_path(inv, gz)
+    finally:
+        files.gunzipped = real_gunzipped
+    assert (again.status, again.format) == ("skipped", "csv"), again.summary()
     assert load_path(inv, write(tmp_path / "s.csv", text)).domains[0].duplicate == 2  # the same rows, stored once
     before = counts(inv)
     cut = tmp_path / "cut.csv.gz"
@@ -463,6 +471,10 @@ def test_gzip_files_load_as_their_content(inv, tmp_path):
     os.utime(scrape, (1794787200, 1794787200))  # 2026-11-16 00:00:00 UTC
     r = load_path(inv, scrape)
     assert r.status == "ok" and r.stamped_at == datetime(2026, 11, 16), r.summary()
+    assert load_path(inv, scrape).status == "skipped"
+    os.utime(scrape, (1794787260, 1794787260))  # the same scrape taken a minute later: other samples
+    r = load_path(inv, scrape)
+    assert r.status == "ok" and r.stamped_at == datetime(2026, 11, 16, 0, 1) and r.domains[0].loaded == 1
     # a folder: the gzipped inventory before the gzipped samples that need it
     folder = tmp_path / "exports"
     folder.mkdir()

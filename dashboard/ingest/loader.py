@@ -306,6 +306,13 @@ def load_path(con: duckdb.DuckDBPyConnection, path: str | Path, *, kind: str | N
     if not files.is_gzip(path):
         return _load_file(con, path, report, started, t0, kind=kind, at=at, host=host, force=force,
                           strict=strict, progress=progress, snapshot=snapshot)
+    # an archive already loaded is not decompressed again (a folder of daily exports loaded every
+    # day): its content would carry the archive's time, so the stamp is the same either way
+    previous = None if force else _previous_load(con, report.sha256, files.stamp_time(path, at)[0])
+    if previous is not None:
+        report.format = con.execute("SELECT format FROM ingest_log WHERE load_id = ?", [previous]).fetchall()[0][0]
+        report.load_id = con.execute("SELECT nextval('load_id_seq')").fetchall()[0][0]
+        return _skipped(con, report, started, previous)
     try:
         with files.gunzipped(path) as plain:
             report = _load_file(con, plain, report, started, t0, kind=kind, at=at, host=host, force=force,
@@ -319,6 +326,17 @@ def load_path(con: duckdb.DuckDBPyConnection, path: str | Path, *, kind: str | N
     return report
 
 
+def _skipped(con: duckdb.DuckDBPyConnection, report: LoadReport, started: datetime, previous: int) -> LoadReport:
+    """The report (and ingest-log row) of a file whose content load ``previous`` already stored."""
+    report.status = "skipped"
+    stamped = con.execute("SELECT stamped_at FROM ingest_log WHERE load_id = ?", [previous]).fetchall()[0][0]
+    report.message = ("identical content (SHA-256)"
+                      + (f" stamped at {stamped:%Y-%m-%d %H:%M:%S} UTC" if stamped else "")
+                      + f" already loaded as load {previous}; nothing to do (--force re-checks it)")
+    _log(con, report, started, "")
+    return report
+
+
 def _load_file(con: duckdb.DuckDBPyConnection, path: Path, report: LoadReport, started: datetime, t0: float, *,
                kind: str | None, at: datetime | None, host: str | None, force: bool, strict: bool,
                progress: Progress | None, snapshot: date | None) -> LoadReport:
@@ -329,13 +347,7 @@ def _load_file(con: duckdb.DuckDBPyConnection, path: Path, report: LoadReport, s
     stamp = files.stamp_time(path, at)[0] if fmt.takes_time else None
     previous = None if force else _previous_load(con, report.sha256, stamp)
     if previous is not None:
-        report.status = "skipped"
-        stamped = con.execute("SELECT stamped_at FROM ingest_log WHERE load_id = ?", [previous]).fetchall()[0][0]
-        report.message = ("identical content (SHA-256)"
-                          + (f" stamped at {stamped:%Y-%m-%d %H:%M:%S} UTC" if stamped else "")
-                          + f" already loaded as load {previous}; nothing to do (--force re-checks it)")
-        _log(con, report, started, "")
-        return report
+        return _skipped(con, report, started, previous)
     extra = {"at": at, "host": host} if fmt.takes_time else {"snapshot": snapshot} if fmt.takes_snapshot else {}
     read = lambda: fmt.reader(con, path, kind, progress=progress, **extra)  # noqa: E731 - read inside the transaction
     try:
