@@ -113,6 +113,23 @@ def test_a_file_whose_every_timestamp_is_in_milliseconds_rejects_each_row(inv, t
         {k: v for k, v in before.items() if k != "rejects"}
 
 
+@pytest.mark.parametrize("content, message", [
+    ("gpu_uuid\thostname\r\nGPU-z\tn1\r\n".encode("utf-16"),
+     "not UTF-8 text at line 1 (byte 0xFF: invalid start byte): UTF-16 text, as Excel's 'Unicode Text' writes it"),
+    (b"PK\x03\x04\x14\x00\x06\x00\x08\x00\x00\x00!\x00\xff\xfe",
+     "not UTF-8 text at line 1 (byte 0xFF: invalid start byte): a ZIP archive, such as an Excel workbook"),
+    (b"gpu_uuid,hostname,model\nGPU-a,n1,NVIDIA B200\n" * 3000 + b"GPU-\xfc,n1,NVIDIA B200\n",
+     "not UTF-8 text at line 6001 (byte 0xFC: invalid start byte); if it was saved as Windows-1252 or Latin-1"),
+])
+def test_a_file_that_is_not_utf8_says_where_and_what_it_likely_is(inv, tmp_path, content, message):
+    path = tmp_path / "inventory.csv"
+    path.write_bytes(content)
+    before = counts(inv)
+    r = load_path(inv, path)
+    assert r.status == "failed" and r.message.startswith(f"{path}: {message}"), r.message
+    assert counts(inv) == before
+
+
 def test_a_load_times_its_steps(inv, tmp_path):
     """`aifd bench` prints where a load's time goes from these: every step of a GPU load is timed,
     and the derived tables' parts lie inside their step."""

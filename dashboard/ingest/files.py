@@ -43,6 +43,32 @@ class Staged:
     reread_cheap: bool = False
 
 
+def _first_bad_utf8(path: Path) -> tuple[int, int]:
+    """The line (from 1) and value of the first byte that is not UTF-8: the text reader decodes
+    ahead of the line it is on, so its own position is only near it."""
+    with path.open("rb") as f:
+        for n, raw in enumerate(f, start=1):
+            try:
+                raw.decode("utf-8")
+            except UnicodeDecodeError as e:
+                return n, raw[e.start]
+    return 1, 0
+
+
+def not_utf8_hint(path: Path) -> str:
+    """What a file that is not UTF-8 most likely is, by its first bytes: the files people save from
+    spreadsheets ("" when nothing says)."""
+    with path.open("rb") as f:
+        head = f.read(4)
+    if head.startswith(b"PK\x03\x04"):
+        return ": a ZIP archive, such as an Excel workbook; save the sheet as CSV UTF-8"
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return ": UTF-16 text, as Excel's 'Unicode Text' writes it; save it as CSV UTF-8"
+    if head.startswith(b"\xd0\xcf\x11\xe0"):
+        return ": an old Excel workbook (.xls); save the sheet as CSV UTF-8"
+    return "; if it was saved as Windows-1252 or Latin-1, save it as UTF-8"
+
+
 GZIP_MAGIC = b"\x1f\x8b"
 
 
@@ -153,7 +179,9 @@ def read_csv(con: duckdb.DuckDBPyConnection, path: Path, kind: str | None,
                         progress(f"{path.name}: {rows:,} rows read ({fb.tell() / size:.0%})")
             _flush(con, names, cols, append=flushed > 0)
         except UnicodeDecodeError as e:
-            raise FileError(f"{path}: not UTF-8 text near line {lineno + 1} ({e.reason})") from None
+            line, byte = _first_bad_utf8(path)
+            raise FileError(f"{path}: not UTF-8 text at line {line} (byte 0x{byte:02X}: {e.reason})"
+                            f"{not_utf8_hint(path)}") from None
         except csv.Error as e:
             raise FileError(f"{path}, line {lineno + 1}: {e}") from None
     if not ends_with_newline:
