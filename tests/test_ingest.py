@@ -207,6 +207,8 @@ def test_truncated_csv_rejects_the_cut_line_only(inv, tmp_path):
     (b"\xff\xfe\x00garbage,\xff\n", "not UTF-8"),
     (b"foo,bar\n1,2\n", "cannot tell what these columns hold"),
     (b"ts,gpu_uuid,util,util\n", "header repeats a column name"),
+    (b"uuid, name, pci.bus_id\nGPU-a, NVIDIA B200, 00000000:1B:00.0\n",
+     "cannot tell what these columns hold: uuid, name, pci.bus_id. This looks like `nvidia-smi --query-gpu` output"),
 ])
 def test_unreadable_files_fail_whole_and_change_nothing(inv, tmp_path, content, message):
     before = counts(inv)

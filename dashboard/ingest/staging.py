@@ -57,7 +57,23 @@ def detect(headers: list[str], source: str, kind: str | None = None) -> tuple[Do
         + (f" and one of {', '.join(sorted(d.any_of))}" if d.any_of else "")
         for d in candidates
     )
-    raise FileError(f"{source}: cannot tell what these columns hold: {shown_names(headers)}. Known shapes: {shapes}")
+    raise FileError(f"{source}: cannot tell what these columns hold: {shown_names(headers)}.{_nvidia_smi_hint(headers)}"
+                    f" Known shapes: {shapes}")
+
+
+# the field names `nvidia-smi --query-gpu=... --format=csv` writes (units in brackets, values such as
+# "45 %" and local times): a shape people export, which no reader here takes
+NVIDIA_SMI_FIELDS = ("uuid", "name", "index", "pci.bus_id", "utilization.gpu", "power.draw", "temperature.gpu",
+                     "clocks.sm", "clocks.current.sm", "memory.used", "timestamp")
+
+
+def _nvidia_smi_hint(headers: list[str]) -> str:
+    names = {h.strip().split(" [")[0].lower() for h in headers}
+    if "uuid" in names and len(names & set(NVIDIA_SMI_FIELDS)) >= 2:
+        return (" This looks like `nvidia-smi --query-gpu` output, which is not read (its values carry units, its"
+                " times are the host's local time without a zone): list GPUs as gpu_uuid, hostname, model; take"
+                " telemetry from dcgm-exporter (a saved /metrics scrape or Prometheus).")
+    return ""
 
 
 def _check_units(domain: Domain, headers: list[str], mapping: dict, source: str) -> None:
