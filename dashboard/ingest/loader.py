@@ -107,6 +107,10 @@ def _now() -> datetime:
     return datetime.now(timezone.utc).replace(tzinfo=None)
 
 
+def _new_load_id(con: duckdb.DuckDBPyConnection) -> int:
+    return con.execute("SELECT nextval('load_id_seq')").fetchall()[0][0]
+
+
 def _count(con: duckdb.DuckDBPyConnection, name: str, **params) -> int:
     q = queries.load(name)
     return int(con.execute(q.sql, q.bind(params)).fetchall()[0][0])
@@ -311,7 +315,7 @@ def load_path(con: duckdb.DuckDBPyConnection, path: str | Path, *, kind: str | N
     previous = None if force else _previous_load(con, report.sha256, files.stamp_time(path, at)[0])
     if previous is not None:
         report.format = con.execute("SELECT format FROM ingest_log WHERE load_id = ?", [previous]).fetchall()[0][0]
-        report.load_id = con.execute("SELECT nextval('load_id_seq')").fetchall()[0][0]
+        report.load_id = _new_load_id(con)
         return _skipped(con, report, started, previous)
     try:
         with files.gunzipped(path) as plain:
@@ -320,7 +324,7 @@ def load_path(con: duckdb.DuckDBPyConnection, path: str | Path, *, kind: str | N
             report.message = report.message.replace(str(plain), str(path))  # messages name the file given
     except FileError as e:  # the archive itself cannot be read: nothing was stored
         report.status, report.message = "failed", str(e)
-        report.load_id = con.execute("SELECT nextval('load_id_seq')").fetchall()[0][0]
+        report.load_id = _new_load_id(con)
         _log(con, report, started, "")
         report.elapsed_s = time.perf_counter() - t0
     return report
@@ -342,7 +346,7 @@ def _load_file(con: duckdb.DuckDBPyConnection, path: Path, report: LoadReport, s
                progress: Progress | None, snapshot: date | None) -> LoadReport:
     """load_path's work on a readable file (``path``: the file, or a gzip file's content)."""
     report.format = registry.sniff_format(path)
-    report.load_id = con.execute("SELECT nextval('load_id_seq')").fetchall()[0][0]
+    report.load_id = _new_load_id(con)
     fmt = registry.get(report.format)
     stamp = files.stamp_time(path, at)[0] if fmt.takes_time else None
     previous = None if force else _previous_load(con, report.sha256, stamp)
@@ -412,7 +416,7 @@ def load_staged(con: duckdb.DuckDBPyConnection, source: str, format: str, staged
     Never raises for bad input: the report says what happened (status failed: nothing was stored)."""
     report = LoadReport(source, format=format, bytes=bytes_, message=message)
     started, t0 = _now(), time.perf_counter()
-    report.load_id = con.execute("SELECT nextval('load_id_seq')").fetchall()[0][0]
+    report.load_id = _new_load_id(con)
     try:
         _store(con, report, started, lambda: staged, strict, before_commit=before_commit)
     except Exception as e:  # noqa: BLE001 - whatever went wrong, the load was undone (_store): say it
