@@ -343,8 +343,10 @@ def test_mig_scrape_counts_power_once_per_gpu(con, tmp_path):
         labels = f'gpu="0",UUID="GPU-m",modelName="NVIDIA B200",Hostname="h",GPU_I_PROFILE="3g.90gb",GPU_I_ID="{inst}"'
         lines += [f"DCGM_FI_DEV_POWER_USAGE{{{labels}}} 900", f"DCGM_FI_PROF_PIPE_TENSOR_ACTIVE{{{labels}}} {act}"]
     r = load_path(con, write(tmp_path / "mig.prom", "\n".join(lines) + "\n"), at=datetime(2026, 11, 16))
-    assert r.status == "ok" and "MIG instances found" in r.summary()
-    assert con.execute("SELECT power_w, tensor_active FROM gpu_samples").fetchall() == [(900.0, pytest.approx(0.4))]
+    assert r.status == "ok" and "MIG instances found on 1 GPUs" in r.summary() and "1 of 1 GPUs weighted" in r.summary()
+    # two 3g instances of a B200's 7 slices: (0.2 × 3 + 0.6 × 3) / 7; one slice held by none counts as idle
+    assert con.execute("SELECT power_w, tensor_active FROM gpu_samples").fetchall() == \
+        [(900.0, pytest.approx(2.4 / 7, rel=1e-6))]
 
 
 def test_node_exporter_counters_become_link_samples(con, tmp_path):
@@ -414,6 +416,22 @@ def test_shipped_bad_example_loads_good_rows_and_rejects_the_rest(sample_copy):
     assert counts(con)["gpu_samples"] == before["gpu_samples"] + 3
     assert load_path(con, path).status == "skipped"
     assert counts(con)["gpu_samples"] == before["gpu_samples"] + 3
+
+
+def test_migration_015_gives_a_stored_catalog_the_mig_user_guide_slices(db_path):
+    c = connect(db_path)
+    ensure_reference(c)
+    # as a store made before 015: no column; a site's own model stays without a count
+    c.execute("ALTER TABLE gpu_models DROP COLUMN mig_slices")
+    c.execute("INSERT INTO gpu_models (model, source, bf16_tflops) VALUES ('Site GPU', 'own', 100)")
+    c.execute("DELETE FROM schema_migrations WHERE version = 15")
+    c.close()
+    c = connect(db_path)
+    got = dict(c.execute("SELECT model, mig_slices FROM gpu_models").fetchall())
+    c.close()
+    assert got["NVIDIA H100 80GB HBM3"] == got["NVIDIA B200"] == got["NVIDIA GB200"] == got["NVIDIA H200"] == 7
+    assert got["NVIDIA RTX PRO 6000 Blackwell Server Edition"] == 4
+    assert got["Site GPU"] is None and got["NVIDIA B300"] is None
 
 
 def test_read_only_open_of_an_older_database_applies_new_migrations(db_path):

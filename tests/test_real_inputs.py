@@ -408,6 +408,72 @@ def test_mig_whole_gpu_series_wins_over_instances(con, tmp_path):
         [(pytest.approx(409.692), pytest.approx(0.92926), 0)]
 
 
+def _mig_scrape(model: str, instances: list[tuple[str | None, str, float]], util: float = 0) -> str:
+    """One GPU's dcgm-exporter scrape under MIG: per instance (profile, GPU_I_ID, tensor activity), the
+    GPU's power repeated in each (dcgm-exporter #257) and DCGM_FI_DEV_GPU_UTIL, which reads 0 there (#216)."""
+    g = f'gpu="0",UUID="GPU-mig",device="nvidia0",modelName="{model}",Hostname="h1"'
+    out = []
+    for profile, gi, act in instances:
+        labels = g + (f',GPU_I_PROFILE="{profile}"' if profile else "") + f',GPU_I_ID="{gi}"'
+        out += [f"DCGM_FI_DEV_POWER_USAGE{{{labels}}} 612.5", f"DCGM_FI_DEV_GPU_UTIL{{{labels}}} {util:g}",
+                f"DCGM_FI_PROF_PIPE_TENSOR_ACTIVE{{{labels}}} {act}", f"DCGM_FI_PROF_SM_ACTIVE{{{labels}}} {act}"]
+    return "\n".join(out) + "\n"
+
+
+def test_mig_ratios_are_weighted_by_compute_slices_over_the_whole_gpu(con, tmp_path):
+    """An H100 (7 slices, NVIDIA MIG User Guide) with a busy 1g.10gb and a half-busy 3g.40gb instance:
+    by hand, tensor activity (1.0 × 1 + 0.5 × 3) / 7 = 0.357142…; the three slices no instance holds
+    count as idle. Power is the GPU's once, utilisation (0 on instances) is left empty."""
+    text = _mig_scrape("NVIDIA H100 80GB HBM3", [("1g.10gb", "9", 1.0), ("3g.40gb", "2", 0.5)])
+    r = load_path(con, write(tmp_path / "mig.prom", text), at=T0)
+    assert r.status == "ok", r.summary()
+    assert "1 of 1 GPUs weighted" in r.summary() and "averaged" not in r.summary().split("weighted", 1)[1]
+    row = con.execute("SELECT power_w, util, tensor_active, sm_active FROM gpu_samples").fetchall()
+    assert row == [(612.5, None, pytest.approx(2.5 / 7, rel=1e-6), pytest.approx(2.5 / 7, rel=1e-6))]
+
+
+def test_mig_one_busy_instance_of_seven_slices_is_a_seventh_of_the_gpu(con, tmp_path):
+    """The case an unweighted mean gets 7x wrong: one 1g instance saturated, six slices unallocated."""
+    r = load_path(con, write(tmp_path / "mig.prom", _mig_scrape("NVIDIA B200", [("1g.23gb", "13", 1.0)])), at=T0)
+    assert r.status == "ok", r.summary()
+    assert con.execute("SELECT tensor_active FROM gpu_samples").fetchall() == [(pytest.approx(1 / 7, rel=1e-6),)]
+
+
+@pytest.mark.parametrize("model, profiles, why", [
+    ("NVIDIA B300", ("1g.34gb", "1g.34gb"), "models without mig_slices in the catalog: NVIDIA B300"),
+    ("NVIDIA B200", (None, None), "1 GPUs have instance series without GPU_I_PROFILE"),
+])
+def test_mig_without_slices_averages_the_instances_and_says_why(con, tmp_path, model, profiles, why):
+    text = _mig_scrape(model, [(profiles[0], "1", 0.2), (profiles[1], "2", 0.6)])
+    r = load_path(con, write(tmp_path / "mig.prom", text), at=T0)
+    assert r.status == "ok", r.summary()
+    assert "0 of 1 GPUs weighted" in r.summary() and why in r.summary()
+    assert "averaged over their instances instead, which overstates a partly used GPU" in r.summary()
+    assert con.execute("SELECT tensor_active FROM gpu_samples").fetchall() == [(pytest.approx(0.4),)]
+
+
+def test_mig_slices_of_a_gpu_without_a_model_label_come_from_the_inventory(con, tmp_path):
+    write(tmp_path / "gpus.csv", "gpu_uuid,hostname,gpu_index,rack,pod,model\nGPU-mig,h1,0,r1,p1,NVIDIA H200\n")
+    assert load_path(con, tmp_path / "gpus.csv").status == "ok"
+    text = _mig_scrape("x", [("2g.35gb", "5", 0.7)]).replace(',modelName="x"', "")
+    r = load_path(con, write(tmp_path / "mig.prom", text), at=T0)
+    assert r.status == "ok", r.summary()
+    assert con.execute("SELECT tensor_active FROM gpu_samples").fetchall() == [(pytest.approx(1.4 / 7, rel=1e-6),)]
+
+
+def test_catalog_mig_slices_are_checked_and_a_catalog_without_them_keeps_them(con, tmp_path):
+    assert con.execute("SELECT mig_slices FROM gpu_models WHERE model = 'NVIDIA H100 80GB HBM3'").fetchall() == [(7,)]
+    head = "model,vendor,bf16_tflops,mig_slices,source\n"
+    r = load_path(con, write(tmp_path / "m.csv", head + "NVIDIA X1,NVIDIA,100,9,datasheet X1\n"))
+    assert r.status == "failed" or r.total("rejected") == 1
+    assert "mig_slices 9 is outside 1..8" in r.summary()
+    # a catalog from before the column (as a site's own): its other figures replace, the count stays
+    old = "model,vendor,bf16_tflops,source\nNVIDIA H100 80GB HBM3,NVIDIA,990,own datasheet copy\n"
+    assert load_path(con, write(tmp_path / "own.csv", old)).status == "ok"
+    assert con.execute("SELECT bf16_tflops, mig_slices FROM gpu_models "
+                       "WHERE model = 'NVIDIA H100 80GB HBM3'").fetchall() == [(990.0, 7)]
+
+
 @pytest.mark.parametrize("cell, reason", [
     ("NaN", "power_w NaN is not a number"),
     ("inf", "power_w +Inf is not a number"),

@@ -570,6 +570,51 @@ def test_an_ifalias_naming_an_inventory_link_places_the_series_on_it_without_any
     assert stored == {"uplink-fra-1": 3, "sw-fra-01/Ethernet12": 3}
 
 
+def test_mig_instances_are_weighted_as_the_file_reader_weights_them(tmp_path):
+    """One H100 with only instance series (1g and 3g: tensor (0.9 × 1 + 0.4 × 3) / 7 by hand, power
+    once, utilisation empty) and one B200 whose whole-GPU series wins over its instance's: the sync
+    stores what `aifd ingest` of the same exposition stores."""
+    t0 = 1_795_000_000  # 2026-11-18
+    a = 'UUID="GPU-a",gpu="0",modelName="NVIDIA H100 80GB HBM3",Hostname="n1"'
+    b = 'UUID="GPU-b",gpu="1",modelName="NVIDIA B200",Hostname="n1"'
+    series = {
+        "DCGM_FI_DEV_POWER_USAGE": [(a + ',GPU_I_PROFILE="1g.10gb",GPU_I_ID="9"', 500),
+                                    (a + ',GPU_I_PROFILE="3g.40gb",GPU_I_ID="2"', 500), (b, 800),
+                                    (b + ',GPU_I_PROFILE="1g.23gb",GPU_I_ID="13"', 800)],
+        "DCGM_FI_DEV_GPU_UTIL": [(a + ',GPU_I_PROFILE="1g.10gb",GPU_I_ID="9"', 0), (b, 97)],
+        "DCGM_FI_PROF_PIPE_TENSOR_ACTIVE": [(a + ',GPU_I_PROFILE="1g.10gb",GPU_I_ID="9"', 0.9),
+                                            (a + ',GPU_I_PROFILE="3g.40gb",GPU_I_ID="2"', 0.4), (b, 0.61),
+                                            (b + ',GPU_I_PROFILE="1g.23gb",GPU_I_ID="13"', 0.95)],
+    }
+    lines = []
+    for name, rows in series.items():
+        lines.append(f"# TYPE {name} gauge")
+        lines += [f"{name}{{{labels}}} {value} {t0 + 60 * i}" for labels, value in rows for i in range(3)]
+    om = tmp_path / "mig.om"
+    om.write_text("\n".join(lines + ["# EOF"]) + "\n")
+    backfill(om, tmp_path / "tsdb")
+    synced_db, filed_db = tmp_path / "s.duckdb", tmp_path / "f.duckdb"
+    with PrometheusServer(tmp_path / "tsdb") as prom:
+        report = sync(Settings(db_path=synced_db, prometheus=PrometheusSettings(url=prom.url, link_metrics=(),
+                                                                                meter_metrics=())),
+                      start=datetime.fromtimestamp(t0, timezone.utc), end=datetime.fromtimestamp(t0 + 120, timezone.utc))
+    assert report.rows_rejected == 0 and report.rows_loaded == 6
+    con = connect(filed_db)
+    ensure_reference(con)
+    assert load_path(con, om).status == "ok"
+    con.close()
+    query = ("SELECT g.gpu_uuid, s.ts, s.power_w, s.util, round(s.tensor_active::DOUBLE, 6) FROM gpu_samples s "
+             "JOIN gpus g USING (gpu_id) ORDER BY 1, 2")
+    stored = {}
+    for db in (synced_db, filed_db):
+        c = connect(db, read_only=True)
+        stored[db] = c.execute(query).fetchall()
+        c.close()
+    assert stored[synced_db] == stored[filed_db]
+    assert {(u, p, ut, t) for u, _ts, p, ut, t in stored[synced_db]} == {
+        ("GPU-a", 500.0, None, round(2.1 / 7, 6)), ("GPU-b", 800.0, 97.0, 0.61)}
+
+
 # ---------------------------------------------------------------- the plan, windows and settings
 
 def test_plan_asks_only_for_what_some_series_lacks():

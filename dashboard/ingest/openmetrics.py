@@ -35,6 +35,7 @@ import json
 import math
 import re
 from collections import Counter
+from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from itertools import repeat
 from operator import itemgetter
@@ -46,6 +47,7 @@ import numpy as np
 import pyarrow as pa
 
 from .. import queries
+from ..config import QUERIES_DIR
 from . import files
 from .domains import GPU_SAMPLES, LINK_SAMPLES, METER_SAMPLES
 from .files import Staged
@@ -784,7 +786,8 @@ _LONG_SCHEMA = pa.schema([("line", pa.int64()), ("ts", pa.timestamp("us")), ("mi
                           ("lid", pa.int64()), ("value", pa.float64()), ("raw", pa.string())])
 _SERIES_SCHEMA = pa.schema([("lid", pa.int64()), ("ckey", pa.int64()), ("labels", pa.string()),
                             ("canon", pa.string()), ("rendered", pa.string()), ("gpu_uuid", pa.string()),
-                            ("mig", pa.string()), ("hostname", pa.string()), ("gpu_index", pa.int64()),
+                            ("mig", pa.string()), ("mig_profile", pa.string()), ("hostname", pa.string()),
+                            ("gpu_index", pa.int64()),
                             ("model", pa.string())])
 _REJECT_SCHEMA = pa.schema([("line", pa.int64()), ("series", pa.string()), ("reason", pa.string()),
                             ("raw", pa.string()), ("route", pa.string())])
@@ -839,6 +842,7 @@ class _LongStore:
         self._series.append((
             lid, hash(canon), json.dumps(items), json.dumps(canon),
             ",".join(f'{k}="{v}"' for k, v in items), gpu_identity(labels), mig_instance(labels),
+            _first(labels, "GPU_I_PROFILE"),
             gpu_host(labels, self.host), int(index) if index and index.isdecimal() else None,
             _first(labels, "modelName", "model_name")))
         return lid
@@ -1005,12 +1009,8 @@ class _LongStore:
                                    "metric (samples):",
                                    [f"{m} ({n:,})" + (" [counter creation time]" if counter_family(m)[1] == "_created"
                                                       else "") for m, n in sorted(unused.items())]))
-        if mig:
-            head.append("MIG instances found: a whole-GPU series is used where there is one; else device-level "
-                        "fields (power, energy, clock, temperature) are taken once per GPU and profiling ratios "
-                        "averaged over its instances (unweighted)")
         if emit_gpu:
-            _pivot_gpus(con, mig)
+            head += _pivot_gpus(con, mig)
             cols = ["ts", "gpu_uuid", "hostname", "gpu_index", "model", *DEVICE_LEVEL, *RATIOS]
             yield Staged(GPU_SAMPLES, {c: (c, 1.0) for c in cols}, [], head, stamped, reject_relation="om_rejects_gpu")
             head = []
@@ -1165,39 +1165,81 @@ def stage_rows(con: duckdb.DuckDBPyConnection, rows: Iterable[Row], *, kind: str
     yield from store.stage(kind=kind, notes=list(notes), stamped=stamped, source=source, raw_from=None)
 
 
-def _pivot_gpus(con: duckdb.DuckDBPyConnection, mig: bool = True) -> None:
+def _pivot_gpus(con: duckdb.DuckDBPyConnection, mig: bool = True) -> list[str]:
     """View ``src`` over om_gpu_long: one row per GPU and time. ``mig``: some series name a MIG
-    instance; without one, a single GROUP BY gives the same rows (series that agree count once,
-    conflicts are gone) at a quarter of the cost (measured: 4.6 s instead of 18 s, 10 M samples)."""
-    device = ", ".join(f"'{c}'" for c in DEVICE_LEVEL)
+    instance (``pivot_mig``, whose notes it returns); without one, a single GROUP BY gives the same
+    rows (series that agree count once, conflicts are gone) at a quarter of the cost (measured: 4.6 s
+    instead of 18 s, 10 M samples)."""
+    if mig:
+        return pivot_mig(con, "om_gpu_long")
     aggs = ", ".join(f"max(value) FILTER (WHERE col = '{c}') AS {c}" for c in (*DEVICE_LEVEL, *RATIOS))
-    if not mig:
-        con.execute(f"""
-            CREATE OR REPLACE TEMP VIEW src AS
-            SELECT min(line) AS line, ts, gpu_uuid, max(hostname) AS hostname, max(gpu_index) AS gpu_index,
-                   max(model) AS model, {aggs}
-            FROM om_gpu_long GROUP BY ts, gpu_uuid""")
-        return
     con.execute(f"""
         CREATE OR REPLACE TEMP VIEW src AS
-        WITH inst AS (   -- one value per GPU instance (series that agree count once)
-            SELECT ts, gpu_uuid, mig, col, min(line) AS line, any_value(value) AS value
-            FROM om_gpu_long GROUP BY ts, gpu_uuid, mig, col
-        ), dev AS (      -- one value per GPU: the whole-GPU series, else over its MIG instances
-            SELECT ts, gpu_uuid, col, min(line) AS line,
-                   CASE WHEN count(*) FILTER (WHERE mig IS NULL) > 0
-                            THEN any_value(value) FILTER (WHERE mig IS NULL)
-                        WHEN col IN ({device}) THEN max(value)
-                        ELSE avg(value) END AS value
-            FROM inst GROUP BY ts, gpu_uuid, col
-        ), ident AS (
-            SELECT ts, gpu_uuid, max(hostname) AS hostname, max(gpu_index) AS gpu_index, max(model) AS model
-            FROM om_gpu_long GROUP BY ts, gpu_uuid
-        )
-        SELECT min(d.line) AS line, d.ts, d.gpu_uuid, any_value(i.hostname) AS hostname,
-               any_value(i.gpu_index) AS gpu_index, any_value(i.model) AS model, {aggs}
-        FROM dev d JOIN ident i USING (ts, gpu_uuid)
-        GROUP BY d.ts, d.gpu_uuid""")
+        SELECT min(line) AS line, ts, gpu_uuid, max(hostname) AS hostname, max(gpu_index) AS gpu_index,
+               max(model) AS model, {aggs}
+        FROM om_gpu_long GROUP BY ts, gpu_uuid""")
+    return []
+
+
+@dataclass(frozen=True)
+class MigSlices:
+    """Compute slices of whole GPUs under MIG (gpu_models.mig_slices): by model, and by GPU UUID
+    through the inventory's model (for series without a model label)."""
+
+    by_model: dict[str, int]
+    by_gpu: dict[str, int]
+
+    @classmethod
+    def shipped(cls) -> "MigSlices":
+        """The shipped catalog's (queries/reference/gpu_models.csv), for a store not yet made."""
+        with duckdb.connect() as con:
+            rows = con.execute("SELECT model, mig_slices FROM read_csv(?, header = true, all_varchar = true) "
+                               "WHERE mig_slices <> ''", [str(QUERIES_DIR / "reference" / "gpu_models.csv")]).fetchall()
+        return cls({m: int(n) for m, n in rows}, {})
+
+    @classmethod
+    def of_store(cls, con: duckdb.DuckDBPyConnection) -> "MigSlices":
+        return cls(dict(con.execute("SELECT model, mig_slices FROM gpu_models WHERE mig_slices IS NOT NULL").fetchall()),
+                   dict(con.execute("SELECT g.gpu_uuid, m.mig_slices FROM gpus g JOIN gpu_models m USING (model) "
+                                    "WHERE m.mig_slices IS NOT NULL").fetchall()))
+
+
+def pivot_mig(con: duckdb.DuckDBPyConnection, long: str, slices: MigSlices | None = None) -> list[str]:
+    """View ``src`` over long GPU rows (relation ``long``, a name from this package) some of which name
+    a MIG instance, by queries/ingest/gpu_mig_pivot.sql; returns what the load's report says of it.
+    ``slices``: None reads them from the store (``con`` is the store's connection)."""
+    slices = slices or MigSlices.of_store(con)
+    con.execute(f"CREATE OR REPLACE TEMP VIEW gpu_long AS SELECT * FROM {long}")
+    for name, key, values in (("mig_model_slices", "model", slices.by_model),
+                              ("mig_gpu_slices", "gpu_uuid", slices.by_gpu)):
+        table = pa.table({key: pa.array(list(values), pa.string()), "slices": pa.array(list(values.values()), pa.int32())})
+        _replace(con, name, table)
+    con.execute(_sql("gpu_mig_pivot"))
+    gpus, weighted, unprofiled, models = con.execute(
+        "SELECT count(*), count(*) FILTER (WHERE gpu_slices IS NOT NULL AND profiled), "
+        "count(*) FILTER (WHERE NOT profiled), "
+        "list(DISTINCT coalesce(model, 'no model label') ORDER BY 1) FILTER (WHERE gpu_slices IS NULL) "
+        "FROM mig_gpus").fetchall()[0]
+    notes = [f"MIG instances found on {gpus:,} GPUs: a whole-GPU series is used where there is one; else "
+             "device-level fields (power, energy, clock, temperature, XID) are taken once per GPU, "
+             "DCGM_FI_DEV_GPU_UTIL (0 on a MIG instance) is left empty, and profiling ratios are weighted by "
+             "each instance's compute slices (GPU_I_PROFILE) over the GPU's (catalog mig_slices), so a slice "
+             f"no instance holds counts as inactive: {weighted:,} of {gpus:,} GPUs weighted"]
+    if weighted < gpus:
+        why = ([f"models without mig_slices in the catalog: {', '.join(models)}"] if models else []) + \
+              ([f"{unprofiled:,} GPUs have instance series without GPU_I_PROFILE"] if unprofiled else [])
+        notes.append(f"MIG: the profiling ratios of {gpus - weighted:,} GPUs are averaged over their instances "
+                     f"instead, which overstates a partly used GPU ({'; '.join(why)})")
+    return notes
+
+
+def _replace(con: duckdb.DuckDBPyConnection, name: str, table: pa.Table) -> None:
+    """Temp table ``name`` (a name from this module) holding ``table``."""
+    con.register("mig_arrow", table)
+    try:
+        con.execute(f"CREATE OR REPLACE TEMP TABLE {name} AS SELECT * FROM mig_arrow")
+    finally:
+        con.unregister("mig_arrow")
 
 
 def _pivot_links(con: duckdb.DuckDBPyConnection) -> None:
@@ -1246,28 +1288,33 @@ def read(con: duckdb.DuckDBPyConnection, path: Path, kind: str | None,
 
 
 def stage_long_rows(con: duckdb.DuckDBPyConnection, kind: str, rows: dict[str, list] | pa.Table,
-                    pre_rejects: list | tuple = (), notes: list[str] | tuple = ()) -> Staged:
+                    pre_rejects: list | tuple = (), notes: list[str] | tuple = (),
+                    mig_slices: MigSlices | None = None) -> Staged:
     """Pivot long rows that are already mapped to entities (one per sample: line, ts, entity columns,
     col, value) into relation ``src``, one row per entity and timestamp, as ``apply_staged`` takes
     it. The Prometheus sync (dashboard/sync/) maps series with the rules above (``gpu_metric``,
     ``gpu_identity``, ``link_identity`` ...) and pivots here; tests/test_sync.py holds its figures
     equal to the file reader's.
 
-    kind gpu_samples: rows carry gpu_uuid, hostname, gpu_index, model, mig; link_samples: link_id;
+    kind gpu_samples: rows carry gpu_uuid, hostname, gpu_index, model, mig, mig_profile (MIG rows are
+    pivoted as the file reader's, with ``mig_slices`` from the store); link_samples: link_id;
     meter_samples: meter_id.
     """
     if kind == "gpu_samples":
         _register_mapped(con, rows, {"line": pa.int64(), "ts": pa.timestamp("us"), "gpu_index": pa.string(),
                                      "value": pa.float64()})
-        # Device-level: one value per GPU even when MIG repeats it; ratios: mean over instances.
-        aggs = [f"max(value) FILTER (WHERE col = '{c}') AS {c}" for c in DEVICE_LEVEL]
-        aggs += [f"avg(value) FILTER (WHERE col = '{c}') AS {c}" for c in RATIOS]
-        con.execute(
-            "CREATE OR REPLACE TEMP VIEW src AS SELECT min(line) AS line, ts, gpu_uuid, "
-            "max(hostname) AS hostname, max(gpu_index) AS gpu_index, max(model) AS model, "
-            + ", ".join(aggs) + " FROM om_rows GROUP BY ts, gpu_uuid")
+        notes = list(notes)
+        if con.execute("SELECT count(*) FROM om_rows WHERE mig IS NOT NULL").fetchall()[0][0]:
+            notes += pivot_mig(con, "om_rows", mig_slices or MigSlices({}, {}))
+        else:
+            aggs = [f"max(value) FILTER (WHERE col = '{c}') AS {c}" for c in DEVICE_LEVEL]
+            aggs += [f"avg(value) FILTER (WHERE col = '{c}') AS {c}" for c in RATIOS]
+            con.execute(
+                "CREATE OR REPLACE TEMP VIEW src AS SELECT min(line) AS line, ts, gpu_uuid, "
+                "max(hostname) AS hostname, max(gpu_index) AS gpu_index, max(model) AS model, "
+                + ", ".join(aggs) + " FROM om_rows GROUP BY ts, gpu_uuid")
         cols = ["ts", "gpu_uuid", "hostname", "gpu_index", "model", *DEVICE_LEVEL, *RATIOS]
-        return Staged(GPU_SAMPLES, {c: (c, 1.0) for c in cols}, list(pre_rejects), list(notes))
+        return Staged(GPU_SAMPLES, {c: (c, 1.0) for c in cols}, list(pre_rejects), notes)
     if kind == "link_samples":
         _register_mapped(con, rows, {"line": pa.int64(), "ts": pa.timestamp("us"), "value": pa.float64()})
         con.execute(

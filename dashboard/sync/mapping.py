@@ -22,7 +22,7 @@ import pyarrow as pa
 
 from ..config import PrometheusSettings
 from ..ingest.domains import GPU_SAMPLES, LINK_SAMPLES, METER_SAMPLES, Domain
-from ..ingest.openmetrics import GPU_METRICS, LINK_COUNTERS, LINK_SPEED
+from ..ingest.openmetrics import GPU_METRICS, LINK_COUNTERS, LINK_SPEED, MigSlices
 from ..ingest.staging import normalise
 
 GROUPS: dict[str, Domain] = {"gpu": GPU_SAMPLES, "link": LINK_SAMPLES, "meter": METER_SAMPLES}
@@ -41,6 +41,7 @@ DEFAULT_LABELS: dict[str, tuple[str, ...]] = {
     "gpu_index": ("gpu",),
     "model": ("modelName", "model_name"),
     "mig": ("GPU_I_ID",),
+    "mig_profile": ("GPU_I_PROFILE",),
     "link": ("link", "link_id"),
     "link_host": ("instance", "Hostname", "hostname", "job"),
     "link_port": ("device", "ifName", "ifDescr", "ifIndex", "port"),
@@ -115,15 +116,17 @@ class LabelRules:
     labels: dict[str, tuple[str, ...]]
     link_names: dict[str, str]
     known_links: frozenset[str] = frozenset()  # the inventory's link names
+    mig_slices: MigSlices = MigSlices({}, {})  # the catalog's, to weight MIG instances
 
     @classmethod
-    def from_settings(cls, p: PrometheusSettings, known_links: frozenset[str] = frozenset()) -> "LabelRules":
+    def from_settings(cls, p: PrometheusSettings, known_links: frozenset[str] = frozenset(),
+                      mig_slices: MigSlices = MigSlices({}, {})) -> "LabelRules":
         labels = dict(DEFAULT_LABELS)
         for key, names in p.labels:
             if key not in DEFAULT_LABELS:
                 raise ValueError(f"[prometheus.labels] {key}: unknown field; known: {', '.join(DEFAULT_LABELS)}")
             labels[key] = tuple(names)
-        return cls(labels, dict(p.link_names), known_links)
+        return cls(labels, dict(p.link_names), known_links, mig_slices)
 
     def first(self, labels: dict[str, str], key: str) -> str | None:
         for n in self.labels[key]:
@@ -154,7 +157,7 @@ def series_text(name: str, labels: dict[str, str]) -> str:
 
 # Columns of the long rows per group, as stage_long_rows takes them.
 LONG_COLUMNS = {
-    "gpu": ("gpu_uuid", "hostname", "gpu_index", "model", "mig"),
+    "gpu": ("gpu_uuid", "hostname", "gpu_index", "model", "mig", "mig_profile"),
     "link": ("link_id",),
     "meter": ("meter_id",),
 }

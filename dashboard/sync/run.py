@@ -204,8 +204,8 @@ def sync(settings: Settings, *, start: datetime | None = None, end: datetime | N
     t_run = time.perf_counter()
     try:
         specs = metric_specs(p)
-        coverage, known_links = read_state(db_path, name)
-        rules = LabelRules.from_settings(p, known_links)
+        coverage, known_links, mig_slices = read_state(db_path, name)
+        rules = LabelRules.from_settings(p, known_links, mig_slices)
         a_ms, b_ms = _ms(start), _ms(end) + 1  # [start, end] inclusive
         had_coverage = any(s < b_ms and e > a_ms for iv in coverage.values() for s, e in iv)
         step_ms = max(1, round(p.step_s * 1000))
@@ -305,10 +305,11 @@ def _store(mem: duckdb.DuckDBPyConnection, db_path: Path, name: str, match: str,
         a.request.query(match) for a in answers)
 
     # Pivot before the store is opened: the write lock covers only checking and storing.
-    pivot = stage_long_rows(mem, KIND[group], rows.table(), rows.pre_rejects)
+    pivot = stage_long_rows(mem, KIND[group], rows.table(), rows.pre_rejects, mig_slices=rules.mig_slices)
     pivoted = mem.sql("SELECT * FROM src").to_arrow_table()
     mem.execute("DROP VIEW src")
-    mem.execute("DROP TABLE om_rows")
+    for scratch in ("om_rows", "mig_inst", "mig_ident", "mig_gpus"):  # the pivot's, MIG or not
+        mem.execute(f"DROP TABLE IF EXISTS {scratch}")
 
     def staged(con: duckdb.DuckDBPyConnection) -> Iterator[Staged]:
         if group == "meter":

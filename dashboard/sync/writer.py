@@ -26,6 +26,7 @@ import pyarrow as pa
 from .. import queries
 from ..ingest import ensure_reference
 from ..ingest.loader import LoadReport, load_staged
+from ..ingest.openmetrics import MigSlices
 from ..store import StoreBusy, connect
 
 WRITE_WAIT_S = 30.0  # a page holds its read lock only while it reads one figure
@@ -82,23 +83,25 @@ def open_writer(db_path: Path, wait_s: float = WRITE_WAIT_S) -> tuple[duckdb.Duc
             time.sleep(0.05)
 
 
-def read_state(db_path: Path, source: str) -> tuple[dict[str, list[tuple[int, int]]], frozenset[str]]:
+def read_state(db_path: Path, source: str) -> tuple[dict[str, list[tuple[int, int]]], frozenset[str], MigSlices]:
     """What a sync run needs from the store, in one read-only look: the covered [start, end) per
-    series name (Unix ms), and the inventory's link names (a series whose ``ifAlias`` names one is
-    placed on that link, as the file reader does). Nothing when there is no store yet (a sync that
-    then fails leaves no file behind)."""
+    series name (Unix ms), the inventory's link names (a series whose ``ifAlias`` names one is
+    placed on that link, as the file reader does) and the GPUs' MIG compute slices (to weight MIG
+    instances as the file reader does). When there is no store yet, nothing but the shipped catalog's
+    slices (a sync that then fails leaves no file behind)."""
     if not Path(db_path).exists():
-        return {}, frozenset()
+        return {}, frozenset(), MigSlices.shipped()
     con = connect(db_path, read_only=True, wait_s=WRITE_WAIT_S)
     try:
         rows = _q(con, "coverage", source=source).fetchall()
         links = frozenset(r[0] for r in con.execute("SELECT link_name FROM links").fetchall())
+        slices = MigSlices.of_store(con)
     finally:
         con.close()
     out: dict[str, list[tuple[int, int]]] = {}
     for metric, a, b in rows:
         out.setdefault(metric, []).append((_ms(a), _ms(b)))
-    return out, links
+    return out, links, slices
 
 
 def _ms(ts: datetime) -> int:

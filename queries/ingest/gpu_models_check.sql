@@ -16,6 +16,8 @@ SELECT s.*, s.model AS series,
             THEN 'peak above 100 PFLOPS for one GPU: TFLOPS expected (FLOPS given?)'
         WHEN s.tdp_w <= 0 OR s.tdp_w > 5000 THEN 'TDP ' || s.tdp_w || ' W is outside 0..5000'
         WHEN s.fp4_sparse_factor < 1 OR s.fp4_sparse_factor > 2 THEN 'fp4_sparse_factor must be within 1..2'
+        WHEN s.mig_slices < 1 OR s.mig_slices > 8
+            THEN 'mig_slices ' || s.mig_slices || ' is outside 1..8 (compute slices of the whole GPU: 7 on H100)'
         WHEN s.dup_rank > 1 THEN 'model listed twice (first at line ' || s.first_line || ')'
     END AS reason
 FROM s

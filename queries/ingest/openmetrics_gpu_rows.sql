@@ -9,7 +9,7 @@ SELECT l.line, m.metric, 'no GPU identity: the series has no UUID label', l.raw,
 FROM om_long l JOIN om_metrics m USING (mid) JOIN om_series s USING (lid)
 WHERE m.kind = 'gpu' AND isfinite(l.value) AND s.gpu_uuid IS NULL;
 CREATE OR REPLACE TEMP TABLE om_gpu_long AS
-SELECT l.line, l.ts, s.gpu_uuid, s.mig, s.hostname, s.gpu_index, s.model, m.col,
+SELECT l.line, l.ts, s.gpu_uuid, s.mig, s.mig_profile, s.hostname, s.gpu_index, s.model, m.col,
        l.value * m.factor AS value, m.metric, l.lid, l.mid
 FROM om_long l JOIN om_metrics m USING (mid) JOIN om_series s USING (lid)
 WHERE m.kind = 'gpu' AND isfinite(l.value) AND s.gpu_uuid IS NOT NULL;

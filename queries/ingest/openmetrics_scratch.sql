@@ -8,7 +8,7 @@ CREATE OR REPLACE TEMP TABLE om_long (
     line BIGINT, ts TIMESTAMP, mid INTEGER, lid BIGINT, value DOUBLE, raw VARCHAR);
 CREATE OR REPLACE TEMP TABLE om_series_raw (
     lid BIGINT, ckey BIGINT, labels VARCHAR, canon VARCHAR, rendered VARCHAR,
-    gpu_uuid VARCHAR, mig VARCHAR, hostname VARCHAR, gpu_index BIGINT, model VARCHAR);
+    gpu_uuid VARCHAR, mig VARCHAR, mig_profile VARCHAR, hostname VARCHAR, gpu_index BIGINT, model VARCHAR);
 CREATE OR REPLACE TEMP TABLE om_rejects (
     line BIGINT, series VARCHAR, reason VARCHAR, raw VARCHAR, route VARCHAR);
 CREATE OR REPLACE TEMP TABLE om_metrics (

@@ -3,6 +3,7 @@
 CREATE OR REPLACE TEMP TABLE om_series AS
 SELECT lid, any_value(ckey) AS ckey, any_value(labels) AS labels, any_value(canon) AS canon,
        any_value(rendered) AS rendered, any_value(gpu_uuid) AS gpu_uuid, any_value(mig) AS mig,
+       any_value(mig_profile) AS mig_profile,
        any_value(hostname) AS hostname, any_value(gpu_index) AS gpu_index, any_value(model) AS model,
        count(DISTINCT labels) AS sets
 FROM om_series_raw
