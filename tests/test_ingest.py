@@ -343,7 +343,7 @@ def test_mig_scrape_counts_power_once_per_gpu(con, tmp_path):
         labels = f'gpu="0",UUID="GPU-m",modelName="NVIDIA B200",Hostname="h",GPU_I_PROFILE="3g.90gb",GPU_I_ID="{inst}"'
         lines += [f"DCGM_FI_DEV_POWER_USAGE{{{labels}}} 900", f"DCGM_FI_PROF_PIPE_TENSOR_ACTIVE{{{labels}}} {act}"]
     r = load_path(con, write(tmp_path / "mig.prom", "\n".join(lines) + "\n"), at=datetime(2026, 11, 16))
-    assert r.status == "ok" and "MIG instances found on 1 GPUs" in r.summary() and "1 of 1 GPUs weighted" in r.summary()
+    assert r.status == "ok" and "MIG instances found on 1 GPU:" in r.summary() and "1 of 1 GPU weighted" in r.summary()
     # two 3g instances of a B200's 7 slices: (0.2 × 3 + 0.6 × 3) / 7; one slice held by none counts as idle
     assert con.execute("SELECT power_w, tensor_active FROM gpu_samples").fetchall() == \
         [(900.0, pytest.approx(2.4 / 7, rel=1e-6))]

@@ -427,7 +427,7 @@ def test_mig_ratios_are_weighted_by_compute_slices_over_the_whole_gpu(con, tmp_p
     text = _mig_scrape("NVIDIA H100 80GB HBM3", [("1g.10gb", "9", 1.0), ("3g.40gb", "2", 0.5)])
     r = load_path(con, write(tmp_path / "mig.prom", text), at=T0)
     assert r.status == "ok", r.summary()
-    assert "1 of 1 GPUs weighted" in r.summary() and "averaged" not in r.summary().split("weighted", 1)[1]
+    assert "1 of 1 GPU weighted" in r.summary() and "averaged" not in r.summary().split("weighted", 1)[1]
     row = con.execute("SELECT power_w, util, tensor_active, sm_active FROM gpu_samples").fetchall()
     assert row == [(612.5, None, pytest.approx(2.5 / 7, rel=1e-6), pytest.approx(2.5 / 7, rel=1e-6))]
 
@@ -441,13 +441,13 @@ def test_mig_one_busy_instance_of_seven_slices_is_a_seventh_of_the_gpu(con, tmp_
 
 @pytest.mark.parametrize("model, profiles, why", [
     ("NVIDIA B300", ("1g.34gb", "1g.34gb"), "models without mig_slices in the catalog: NVIDIA B300"),
-    ("NVIDIA B200", (None, None), "1 GPUs have instance series without GPU_I_PROFILE"),
+    ("NVIDIA B200", (None, None), "1 GPU with instance series without GPU_I_PROFILE"),
 ])
 def test_mig_without_slices_averages_the_instances_and_says_why(con, tmp_path, model, profiles, why):
     text = _mig_scrape(model, [(profiles[0], "1", 0.2), (profiles[1], "2", 0.6)])
     r = load_path(con, write(tmp_path / "mig.prom", text), at=T0)
     assert r.status == "ok", r.summary()
-    assert "0 of 1 GPUs weighted" in r.summary() and why in r.summary()
+    assert "0 of 1 GPU weighted" in r.summary() and why in r.summary()
     assert "averaged over their instances instead, which overstates a partly used GPU" in r.summary()
     assert con.execute("SELECT tensor_active FROM gpu_samples").fetchall() == [(pytest.approx(0.4),)]
 
