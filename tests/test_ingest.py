@@ -1,6 +1,7 @@
 """File ingest: each format, each kind of bad input, idempotency and atomicity, on real DuckDB files."""
 from __future__ import annotations
 
+import gzip
 from datetime import datetime
 from pathlib import Path
 
@@ -114,8 +115,6 @@ def test_a_file_whose_every_timestamp_is_in_milliseconds_rejects_each_row(inv, t
 
 
 @pytest.mark.parametrize("content, message", [
-    ("gpu_uuid\thostname\r\nGPU-z\tn1\r\n".encode("utf-16"),
-     "not UTF-8 text at line 1 (byte 0xFF: invalid start byte): UTF-16 text, as Excel's 'Unicode Text' writes it"),
     (b"PK\x03\x04\x14\x00\x06\x00\x08\x00\x00\x00!\x00\xff\xfe",
      "not UTF-8 text at line 1 (byte 0xFF: invalid start byte): a ZIP archive, such as an Excel workbook"),
     (b"gpu_uuid,hostname,model\nGPU-a,n1,NVIDIA B200\n" * 3000 + b"GPU-\xfc,n1,NVIDIA B200\n",
@@ -127,6 +126,42 @@ def test_a_file_that_is_not_utf8_says_where_and_what_it_likely_is(inv, tmp_path,
     before = counts(inv)
     r = load_path(inv, path)
     assert r.status == "failed" and r.message.startswith(f"{path}: {message}"), r.message
+    assert counts(inv) == before
+
+
+def test_utf16_text_loads_as_its_content(con, tmp_path):
+    """Excel's 'Unicode Text' (UTF-16 LE with a byte-order mark, tab-separated, CR LF) and a scrape
+    saved by Windows PowerShell's `>` (UTF-16 too) load as the same text in UTF-8 would; a loaded file
+    is skipped by its own SHA-256; a gzip of one loads too."""
+    tsv = INVENTORY.replace(",", "\t").replace("\n", "\r\n")
+    (tmp_path / "gpus.txt").write_bytes(b"\xff\xfe" + tsv.encode("utf-16-le"))
+    r = load_path(con, tmp_path / "gpus.txt")
+    assert r.status == "ok" and r.domains[0].loaded == 2, r.summary()
+    assert con.execute("SELECT gpu_uuid, hostname, gpu_index, rack, model FROM gpus ORDER BY 1").fetchall() == \
+        [("GPU-a", "node1", 0, "r1", "NVIDIA B200"), ("GPU-b", "node1", 1, "r1", "NVIDIA B200")]
+    assert load_path(con, tmp_path / "gpus.txt").status == "skipped"
+    scrape = tmp_path / "scrape.prom"
+    text = SCRAPE.split("DCGM_FI_DEV_FB_USED")[0]
+    scrape.write_bytes(b"\xfe\xff" + text.replace("\n", "\r\n").encode("utf-16-be"))
+    r = load_path(con, scrape, at=datetime(2026, 11, 16, 12))
+    assert r.status == "ok" and r.format == "openmetrics", r.summary()
+    assert con.execute("SELECT power_w FROM gpu_samples s JOIN gpus g USING (gpu_id) "
+                       "WHERE gpu_uuid = 'GPU-s0'").fetchall() == [(812.5,)]
+    more = INVENTORY.replace("GPU-a", "GPU-c").replace("GPU-b", "GPU-d")
+    with gzip.open(tmp_path / "more.csv.gz", "wb") as f:
+        f.write(more.encode("utf-16"))
+    r = load_path(con, tmp_path / "more.csv.gz")
+    assert r.status == "ok" and r.domains[0].loaded == 2, r.summary()
+
+
+def test_a_cut_utf16_file_fails_whole_and_names_itself(inv, tmp_path):
+    path = tmp_path / "gpus.txt"
+    path.write_bytes(("gpu_uuid\thostname\r\nGPU-z\tn1\r\n".encode("utf-16"))[:-1])  # odd byte count
+    before = counts(inv)
+    r = load_path(inv, path)
+    assert r.status == "failed", r.summary()
+    assert r.message == f"{path}: starts with a UTF-16 byte-order mark but is not UTF-16 text (truncated data); " \
+                        "nothing stored"
     assert counts(inv) == before
 
 
@@ -204,7 +239,8 @@ def test_truncated_csv_rejects_the_cut_line_only(inv, tmp_path):
 
 @pytest.mark.parametrize("content, message", [
     (b"", "empty file"),
-    (b"\xff\xfe\x00garbage,\xff\n", "not UTF-8"),
+    (b"\xc3\x28garbage,\xff\n", "not UTF-8"),
+    (b"\xff\xfe\x00garbage,\xff\n", "starts with a UTF-16 byte-order mark but is not UTF-16 text (truncated data)"),
     (b"foo,bar\n1,2\n", "cannot tell what these columns hold"),
     (b"ts,gpu_uuid,util,util\n", "header repeats a column name"),
     (b"uuid, name, pci.bus_id\nGPU-a, NVIDIA B200, 00000000:1B:00.0\n",

@@ -62,8 +62,8 @@ def not_utf8_hint(path: Path) -> str:
         head = f.read(4)
     if head.startswith(b"PK\x03\x04"):
         return ": a ZIP archive, such as an Excel workbook; save the sheet as CSV UTF-8"
-    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return ": UTF-16 text, as Excel's 'Unicode Text' writes it; save it as CSV UTF-8"
+    if head.startswith(UTF16_BOMS):  # a BOM is read as UTF-16 (utf8_copy): here it was not UTF-16 after all
+        return ": it starts with a UTF-16 byte-order mark; save it as CSV UTF-8"
     if head.startswith(b"\xd0\xcf\x11\xe0"):
         return ": an old Excel workbook (.xls); save the sheet as CSV UTF-8"
     return "; if it was saved as Windows-1252 or Latin-1, save it as UTF-8"
@@ -75,6 +75,33 @@ GZIP_MAGIC = b"\x1f\x8b"
 def is_gzip(path: Path) -> bool:
     with path.open("rb") as f:
         return f.read(2) == GZIP_MAGIC
+
+
+UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
+
+
+def is_utf16(path: Path) -> bool:
+    """Starts with a UTF-16 byte-order mark: Excel's 'Unicode Text', Windows PowerShell's ``>``."""
+    with path.open("rb") as f:
+        return f.read(2) in UTF16_BOMS
+
+
+@contextmanager
+def utf8_copy(path: Path) -> Iterator[Path]:
+    """UTF-16 text file ``path`` re-encoded as UTF-8 in a temporary file with its name and modification
+    time, removed afterwards; decoded in blocks. Line ends are kept as written."""
+    with tempfile.TemporaryDirectory(prefix="aifd-utf16-") as tmp:
+        out = Path(tmp) / path.name
+        try:
+            with path.open("r", encoding="utf-16", newline="") as src, \
+                    out.open("w", encoding="utf-8", newline="") as dst:
+                shutil.copyfileobj(src, dst, 1 << 20)
+        except UnicodeError as e:
+            raise FileError(f"{path}: starts with a UTF-16 byte-order mark but is not UTF-16 text "
+                            f"({e.reason}); nothing stored") from None
+        st = path.stat()
+        os.utime(out, (st.st_atime, st.st_mtime))
+        yield out
 
 
 @contextmanager

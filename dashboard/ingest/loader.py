@@ -6,9 +6,11 @@ left alone, so loading the same data twice changes nothing.
 """
 from __future__ import annotations
 
+
 import gzip
 import hashlib
 import time
+from contextlib import ExitStack
 from dataclasses import dataclass, field
 from datetime import date, datetime, timezone
 from pathlib import Path
@@ -307,7 +309,8 @@ def load_path(con: duckdb.DuckDBPyConnection, path: str | Path, *, kind: str | N
         return report
     report.bytes = path.stat().st_size
     report.sha256 = sha256_of(path)  # of the file as given, compressed or not
-    if not files.is_gzip(path):
+    gz, utf16 = files.is_gzip(path), files.is_utf16(path)
+    if not (gz or utf16):
         return _load_file(con, path, report, started, t0, kind=kind, at=at, host=host, force=force,
                           strict=strict, progress=progress, snapshot=snapshot)
     # an archive already loaded is not decompressed again (a folder of daily exports loaded every
@@ -318,11 +321,14 @@ def load_path(con: duckdb.DuckDBPyConnection, path: str | Path, *, kind: str | N
         report.load_id = _new_load_id(con)
         return _skipped(con, report, started, previous)
     try:
-        with files.gunzipped(path) as plain:
+        with ExitStack() as decoded:
+            plain = decoded.enter_context(files.gunzipped(path)) if gz else path
+            if files.is_utf16(plain):  # Excel's 'Unicode Text', a Windows PowerShell `>` of a scrape
+                plain = decoded.enter_context(files.utf8_copy(plain))
             report = _load_file(con, plain, report, started, t0, kind=kind, at=at, host=host, force=force,
                                 strict=strict, progress=progress, snapshot=snapshot)
             report.message = report.message.replace(str(plain), str(path))  # messages name the file given
-    except FileError as e:  # the archive itself cannot be read: nothing was stored
+    except FileError as e:  # the archive or its text cannot be read: nothing was stored
         report.status, report.message = "failed", str(e)
         report.load_id = _new_load_id(con)
         _log(con, report, started, "")
@@ -448,7 +454,8 @@ def _domain_rank(con: duckdb.DuckDBPyConnection, path: Path) -> int:
             return 2 * len(DOMAINS)  # a compressed Parquet file: last, its load reads it
         else:
             opener = gzip.open if gz else open
-            with opener(path, "rt", encoding="utf-8-sig", errors="replace") as f:
+            encoding = "utf-16" if not gz and files.is_utf16(path) else "utf-8-sig"
+            with opener(path, "rt", encoding=encoding, errors="replace") as f:
                 headers, _ = files.csv_header(f.readline())
         domain, _ = detect(headers, str(path))
         return (0 if not domain.timeseries else len(DOMAINS)) + DOMAINS.index(domain)

@@ -47,7 +47,7 @@ def sniff_format(path: Path) -> str:
         head = fh.read(4096)
     if head.startswith(b"PAR1"):
         return "parquet"
-    text = head.decode("utf-8", "replace").lstrip("\ufeff").lstrip()
+    text = head.decode("utf-16" if head[:2] in files.UTF16_BOMS else "utf-8", "replace").lstrip("\ufeff").lstrip()
     if text.startswith("# HELP") or text.startswith("# TYPE"):
         return "openmetrics"
     return "csv"
