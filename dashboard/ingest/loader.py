@@ -6,7 +6,6 @@ left alone, so loading the same data twice changes nothing.
 """
 from __future__ import annotations
 
-
 import gzip
 import hashlib
 import time
@@ -253,7 +252,8 @@ def apply_staged(con: duckdb.DuckDBPyConnection, staged: files.Staged, load_id: 
 
 _SCRATCH = ("src", "om_rejects_gpu", "om_rejects_link", "stage", "checked", "rejected", "raw_csv", "om_rows",
             "om_gpu_long", "om_link_long", "om_long", "om_series_raw", "om_series", "om_rejects", "om_metrics",
-            "om_dups", "om_link_ids", "om_conflict_keys", "om_conflicts", "om_need", "om_raw")
+            "om_dups", "om_link_ids", "om_conflict_keys", "om_conflicts", "om_need", "om_raw",
+            "gpu_long", "mig_model_slices", "mig_gpu_slices", "mig_inst", "mig_ident", "mig_gpus")
 
 
 def _drop_scratch(con: duckdb.DuckDBPyConnection) -> None:

@@ -1220,21 +1220,22 @@ def pivot_mig(con: duckdb.DuckDBPyConnection, long: str, slices: MigSlices | Non
         "count(*) FILTER (WHERE NOT profiled), "
         "list(DISTINCT coalesce(model, 'no model label') ORDER BY 1) FILTER (WHERE gpu_slices IS NULL) "
         "FROM mig_gpus").fetchall()[0]
-    def n_gpus(n: int) -> str:
-        return f"{n:,} GPU" + ("" if n == 1 else "s")
-
-    notes = [f"MIG instances found on {n_gpus(gpus)}: a whole-GPU series is used where there is one; else "
+    notes = [f"MIG instances found on {_gpus(gpus)}: a whole-GPU series is used where there is one; else "
              "device-level fields (power, energy, clock, temperature, XID) are taken once per GPU, "
              "DCGM_FI_DEV_GPU_UTIL (0 on a MIG instance) is left empty, and profiling ratios are weighted by "
              "each instance's compute slices (GPU_I_PROFILE) over the GPU's (catalog mig_slices), so a slice "
-             f"no instance holds counts as inactive: {weighted:,} of {n_gpus(gpus)} weighted"]
+             f"no instance holds counts as inactive: {weighted:,} of {_gpus(gpus)} weighted"]
     if weighted < gpus:
         why = ([f"models without mig_slices in the catalog: {', '.join(models)} (a catalog CSV with a "
                 "mig_slices column adds them)"] if models else []) + \
-              ([f"{n_gpus(unprofiled)} with instance series without GPU_I_PROFILE"] if unprofiled else [])
-        notes.append(f"MIG: the profiling ratios of {n_gpus(gpus - weighted)} are averaged over their instances "
+              ([f"{_gpus(unprofiled)} with instance series without GPU_I_PROFILE"] if unprofiled else [])
+        notes.append(f"MIG: the profiling ratios of {_gpus(gpus - weighted)} are averaged over their instances "
                      f"instead, which overstates a partly used GPU ({'; '.join(why)})")
     return notes
+
+
+def _gpus(n: int) -> str:
+    return f"{n:,} GPU" + ("" if n == 1 else "s")
 
 
 def _replace(con: duckdb.DuckDBPyConnection, name: str, table: pa.Table) -> None:
