@@ -265,6 +265,7 @@ GPU_LABELS = st.fixed_dictionaries(
     {"UUID": st.sampled_from(["GPU-a", "GPU-b", "GPU-m", ""]), "gpu": st.sampled_from(["0", "1", "x"])},
     optional={"Hostname": st.sampled_from(["h1", "h2"]), "hostname": st.just("h1"),
               "modelName": st.sampled_from(["NVIDIA B200", "NVIDIA Z900"]), "GPU_I_ID": st.sampled_from(["1", "2"]),
+              "GPU_I_PROFILE": st.sampled_from(["1g.23gb", "3g.90gb", "1c.3g.90gb", "7g", ""]),
               "pod": st.sampled_from(["", "trainer-0"]), "gpu_uuid": st.just("GPU-b")})
 LINK_LABELS = st.one_of(
     st.fixed_dictionaries({"device": st.sampled_from(["eth0", "lo", "docker0", "mlx5_0", "veth1"])},
