@@ -6,7 +6,7 @@
 -- catalog's gpu_models.mig_slices) and mig_gpu_slices (gpu_uuid, slices: by the inventory's model). Both
 -- readers (the file reader, the Prometheus sync) pivot MIG rows here.
 -- Per GPU, time and column: a whole-GPU series wins (dcgm-exporter can give one beside the instances);
--- else device-level fields repeat the GPU's value in every instance (REFERENCE: dcgm-exporter #257) and
+-- else device-level fields repeat the GPU's value in every instance (dcgm-exporter #257, docs/real-inputs.md) and
 -- are taken once; DCGM_FI_DEV_GPU_UTIL reads 0 on an instance (dcgm-exporter #216) and is left empty;
 -- a profiling ratio of an instance is relative to the instance (NVIDIA DCGM #138: a saturated compute
 -- instance reads 100 %), so the GPU's ratio is Σ ratio × instance slices / GPU slices ("3g.40gb": 3 of
