@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import warnings
 from datetime import date, datetime, timezone
 from pathlib import Path
 
@@ -16,6 +17,7 @@ import pandas as pd
 import pytest
 
 from dashboard.ingest import ensure_reference, load_path, load_paths
+from dashboard.store import connect
 
 from .conftest import figure
 
@@ -338,3 +340,96 @@ def test_cli_snapshot_option_and_headline(tmp_path):
     assert h["snapshot_date"].startswith("2026-08-01") and h["components"] == 8
     assert h["us_share_count"] == pytest.approx(6 / 8) and h["unknown_share_count"] == pytest.approx(2 / 8)
     assert h["us_share_spend"] is None  # no spend recorded: no data, not 0
+
+
+# ---------------------------------------------------------------- CycloneDX XML
+
+COLUMNS = ["vendor_id", "control_country", "hq_country", "layer", "criticality", "quantity", "open_source"]
+
+
+def _as_xml(name: str, tmp_path: Path) -> Path:
+    """A JSON fixture written as XML by CycloneDX's own Python library (its XML serializer)."""
+    from cyclonedx.model.bom import Bom
+    from cyclonedx.output import make_outputter
+    from cyclonedx.schema import OutputFormat, SchemaVersion
+
+    doc = json.loads((FIXTURES / name).read_text())
+    with warnings.catch_warnings():  # the library's notes on the fixtures (deprecated author, no dependencies)
+        warnings.simplefilter("ignore")
+        bom = Bom.from_json(doc)
+        xml = make_outputter(bom, OutputFormat.XML,
+                             SchemaVersion.from_version(doc["specVersion"])).output_as_string()
+    path = tmp_path / name.replace(".json", ".xml")
+    path.write_text(xml)
+    return path
+
+
+# (the ML-BOM fixture has no bom-refs: the library invents random ones when it writes XML)
+@pytest.mark.parametrize("name", ["hbom-gpu-node-1.6.cdx.json", "cdxgen-python-1.5.cdx.json"])
+def test_an_xml_bom_gives_what_its_json_form_gives(tmp_path, name):
+    """CycloneDX's XML form (the default of cyclonedx-maven, an option of syft and the others): the same
+    components, vendors, jurisdictions, layers and snapshot date as the JSON it was written from."""
+    frames = {}
+    for form in ("json", "xml"):
+        c = connect(tmp_path / f"{form}.duckdb")
+        ensure_reference(c)
+        path = FIXTURES / name if form == "json" else _as_xml(name, tmp_path)
+        r = load_path(c, path)
+        assert r.status == "ok" and r.format == "cyclonedx", r.summary()
+        frames[form] = (_components(c)[COLUMNS].sort_index(), [w for w in _warnings(r).split(" | ")
+                                                              if w.startswith("snapshot date")])
+        c.close()
+    pd.testing.assert_frame_equal(frames["xml"][0], frames["json"][0])
+    assert frames["xml"][1] == frames["json"][1] and len(frames["json"][0]) > 5
+
+
+XML_HEAD = '<?xml version="1.0"?>\n<bom xmlns="http://cyclonedx.org/schema/bom/1.4" version="1">\n'
+
+
+def test_an_xml_bom_of_spec_1_4_by_hand(con, tmp_path):
+    """The XML forms read: a property's value as its text, licences as wrapped elements or one
+    expression, a 1.4 author as text, nested components after their parent."""
+    path = tmp_path / "bom.xml"
+    path.write_text(XML_HEAD + """  <metadata>
+    <timestamp>2026-11-02T10:00:00Z</timestamp>
+    <component type="application"><name>inference-gateway</name></component>
+    <properties><property name="aifd:scope">gw</property></properties>
+  </metadata>
+  <components>
+    <component type="library" bom-ref="torch">
+      <supplier><name>Meta Platforms, Inc.</name></supplier>
+      <name>torch</name><version>2.5.1</version>
+      <licenses><license><id>BSD-3-Clause</id></license></licenses>
+      <purl>pkg:pypi/torch@2.5.1</purl>
+      <properties><property name="aifd:criticality">5</property></properties>
+      <components>
+        <component type="library" bom-ref="triton"><author>Example Person</author><name>triton</name>
+          <licenses><expression>MIT</expression></licenses></component>
+      </components>
+    </component>
+  </components>
+</bom>
+""")
+    r = load_path(con, path)
+    assert r.status == "ok" and r.format == "cyclonedx", r.summary()
+    assert "snapshot date 2026-11-02 from the file's metadata.timestamp" in _warnings(r)
+    f = _components(con)
+    assert list(f.index) == ["gw::torch", "gw::triton"]
+    assert (f.loc["gw::torch", "vendor_id"], f.loc["gw::torch", "criticality"]) == ("meta", 5)
+    assert bool(f.loc["gw::torch", "open_source"]) and bool(f.loc["gw::triton", "open_source"])
+    assert f.loc["gw::triton", "vendor_id"] == "unknown"
+
+
+@pytest.mark.parametrize("body, message", [
+    ('<components><component type="library"><name>x</name><bogus/></component></components>\n</bom>\n',
+     "not a valid CycloneDX 1.4 SBOM: at line 3: Element 'bogus': This element is not expected."),
+    ('<components><component type="library"><name>x</name></component>\n',
+     "not well-formed XML at line 4:"),
+])
+def test_an_invalid_xml_bom_fails_whole_naming_the_line(con, tmp_path, body, message):
+    path = tmp_path / "bad.xml"
+    path.write_text(XML_HEAD + body)
+    before = con.execute("SELECT count(*) FROM components").fetchall()
+    r = load_path(con, path)
+    assert r.status == "failed" and message in r.message, r.message
+    assert con.execute("SELECT count(*) FROM components").fetchall() == before

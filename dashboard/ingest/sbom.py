@@ -1,4 +1,4 @@
-"""CycloneDX BOMs (JSON, spec 1.2-1.7) as vendor-dependency records.
+"""CycloneDX BOMs (JSON, spec 1.2-1.7; XML, checked against its XSD) as vendor-dependency records.
 
 Software SBOMs from syft, cdxgen, cyclonedx-npm and cyclonedx-py, hardware BOMs and ML-BOMs all
 load: the file is validated against the CycloneDX JSON schema of its ``specVersion`` (bundled
@@ -79,9 +79,18 @@ COMPONENT_FIELDS = {c.name for c in COMPONENTS.columns}
 ORG_FIELDS = ("supplier", "manufacturer", "manufacture")  # organizational entities
 
 
+XML_NAMESPACE = re.compile(r'xmlns(?::\w+)?\s*=\s*["\']http://cyclonedx\.org/schema/bom/(\d+\.\d+)["\']')
+
+
 def is_cyclonedx(path: Path) -> bool:
     """A JSON file whose top-level bomFormat is CycloneDX (at its start, or at its end where a
-    tool writes it last, as cyclonedx-py does)."""
+    tool writes it last, as cyclonedx-py does), or an XML file in a CycloneDX BOM namespace."""
+    if path.suffix.lower() == ".xml":
+        try:
+            with path.open("rb") as f:
+                return XML_NAMESPACE.search(f.read(4096).decode("utf-8", "replace")) is not None
+        except OSError:
+            return False
     if path.suffix.lower() != ".json" and not path.name.lower().endswith(".cdx"):
         return False
     pattern = re.compile(r'"bomFormat"\s*:\s*"CycloneDX"')
@@ -130,6 +139,108 @@ def _validate(path: Path, text: str) -> dict:
     if error is not None:
         where, message = getattr(error, "json_path", "$"), getattr(error, "message", str(error))
         raise FileError(f"{path}: not a valid CycloneDX {spec} SBOM: at {where}: {message}")
+    return doc
+
+
+def _validate_xml(path: Path, raw: bytes) -> dict:
+    """A CycloneDX XML BOM checked against the XSD of its namespace's version (bundled with
+    cyclonedx-python-lib; entities are not resolved, nothing is fetched), as the dict its JSON form
+    would be for the fields this reader uses, components in document order."""
+    from cyclonedx.schema import SchemaVersion
+    from cyclonedx.validation.xml import XmlValidator
+    from lxml import etree
+
+    parser = etree.XMLParser(resolve_entities=False, no_network=True, remove_comments=True)
+    try:
+        root = etree.fromstring(raw, parser)
+    except etree.XMLSyntaxError as e:
+        raise FileError(f"{path}: not well-formed XML at line {e.lineno}: {e.msg}") from None
+    ns, _, local = str(root.tag)[1:].partition("}")
+    version = ns.rpartition("/")[2] if ns.startswith("http://cyclonedx.org/schema/bom/") else None
+    if local != "bom" or version is None:
+        raise FileError(f"{path}: not a CycloneDX SBOM (the root element is not a bom in a "
+                        "http://cyclonedx.org/schema/bom/ namespace)")
+    try:
+        schema = SchemaVersion.from_version(version)
+    except Exception:
+        raise FileError(f"{path}: unsupported CycloneDX XML version {version!r}") from None
+    error = XmlValidator(schema).validate_str(raw.decode("utf-8-sig"))
+    if error is not None:
+        entry = getattr(error, "data", None)
+        where = f"line {entry.line}" if getattr(entry, "line", None) else "the document"
+        message = str(getattr(entry, "message", error)).replace("{" + ns + "}", "")
+        raise FileError(f"{path}: not a valid CycloneDX {version} SBOM: at {where}: {message}")
+    return _xml_doc(root, ns, version)
+
+
+def _xml_doc(root, ns: str, version: str) -> dict:
+    """The JSON form of an XML BOM, for the fields read here: XML writes lists as a wrapper element
+    of repeated children (components/component, properties/property, licenses/license) and a
+    property's value as its text."""
+    q = "{" + ns + "}"
+
+    def text(e, name: str) -> str | None:
+        child = e.find(q + name)
+        return child.text.strip() if child is not None and child.text and child.text.strip() else None
+
+    def org(e) -> dict | None:
+        if e is None:
+            return None
+        out: dict[str, Any] = {k: v for k in ("name",) if (v := text(e, k)) is not None}
+        urls = [u.text.strip() for u in e.findall(q + "url") if u.text and u.text.strip()]
+        if urls:
+            out["url"] = urls
+        address = e.find(q + "address")
+        if address is not None and text(address, "country"):
+            out["address"] = {"country": text(address, "country")}
+        return out
+
+    def properties(e) -> list[dict]:
+        wrapper = e.find(q + "properties")
+        return [] if wrapper is None else [{"name": p.get("name"), "value": (p.text or "").strip()}
+                                           for p in wrapper.findall(q + "property")]
+
+    def component(e) -> dict:
+        out: dict[str, Any] = {"type": e.get("type")}
+        if e.get("bom-ref"):
+            out["bom-ref"] = e.get("bom-ref")
+        for key in ("name", "group", "version", "purl", "publisher", "author"):
+            if (value := text(e, key)) is not None:
+                out[key] = value
+        for key in ("supplier", "manufacturer"):
+            if (value := org(e.find(q + key))) is not None:
+                out[key] = value
+        authors = e.find(q + "authors")
+        if authors is not None:
+            out["authors"] = [{"name": text(a, "name")} for a in authors.findall(q + "author") if text(a, "name")]
+        licences = e.find(q + "licenses")
+        if licences is not None:
+            out["licenses"] = [{"expression": x.text.strip()} if x.tag == q + "expression" else
+                               {"license": {k: v for k in ("id", "name") if (v := text(x, k)) is not None}}
+                               for x in licences if x.tag in (q + "expression", q + "license") and
+                               (x.tag != q + "expression" or (x.text or "").strip())]
+        if props := properties(e):
+            out["properties"] = props
+        nested = e.find(q + "components")
+        if nested is not None:
+            out["components"] = [component(c) for c in nested.findall(q + "component")]
+        return out
+
+    doc: dict[str, Any] = {"bomFormat": "CycloneDX", "specVersion": version}
+    if root.get("serialNumber"):
+        doc["serialNumber"] = root.get("serialNumber")
+    meta = root.find(q + "metadata")
+    if meta is not None:
+        m: dict[str, Any] = {}
+        if (stamp := text(meta, "timestamp")) is not None:
+            m["timestamp"] = stamp
+        if meta.find(q + "component") is not None:
+            m["component"] = component(meta.find(q + "component"))
+        if props := properties(meta):
+            m["properties"] = props
+        doc["metadata"] = m
+    wrapper = root.find(q + "components")
+    doc["components"] = [] if wrapper is None else [component(c) for c in wrapper.findall(q + "component")]
     return doc
 
 
@@ -459,7 +570,7 @@ def read(con: duckdb.DuckDBPyConnection, path: Path, kind: str | None, progress=
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as e:
         raise FileError(f"{path}: not UTF-8 text ({e.reason})") from None
-    doc = _validate(path, text)
+    doc = _validate_xml(path, raw) if text.lstrip().startswith("<") else _validate(path, text)
     components = _walk(doc.get("components"))
     if not components:
         raise FileError(f"{path}: the SBOM lists no components")
