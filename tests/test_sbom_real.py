@@ -383,7 +383,7 @@ def test_an_xml_bom_gives_what_its_json_form_gives(tmp_path, name):
     assert frames["xml"][1] == frames["json"][1] and len(frames["json"][0]) > 5
 
 
-XML_HEAD = '<?xml version="1.0"?>\n<bom xmlns="http://cyclonedx.org/schema/bom/1.4" version="1">\n'
+XML_HEAD = '<?xml version="1.0" encoding="UTF-8"?>\n<bom xmlns="http://cyclonedx.org/schema/bom/1.4" version="1">\n'
 
 
 def test_an_xml_bom_of_spec_1_4_by_hand(con, tmp_path):
@@ -418,6 +418,15 @@ def test_an_xml_bom_of_spec_1_4_by_hand(con, tmp_path):
     assert (f.loc["gw::torch", "vendor_id"], f.loc["gw::torch", "criticality"]) == ("meta", 5)
     assert bool(f.loc["gw::torch", "open_source"]) and bool(f.loc["gw::triton", "open_source"])
     assert f.loc["gw::triton", "vendor_id"] == "unknown"
+
+
+def test_an_xml_bom_saved_as_utf16_loads(con, tmp_path):
+    """Its declaration says UTF-16; the loader hands it over re-encoded as UTF-8."""
+    text = _as_xml("hbom-gpu-node-1.6.cdx.json", tmp_path).read_text()
+    path = tmp_path / "hbom16.xml"
+    path.write_bytes(text.replace('<?xml version="1.0" ?>', '<?xml version="1.0" encoding="UTF-16"?>').encode("utf-16"))
+    r = load_path(con, path)
+    assert r.status == "ok" and r.format == "cyclonedx" and r.domains[-1].loaded == 13, r.summary()
 
 
 @pytest.mark.parametrize("body, message", [

@@ -142,7 +142,10 @@ def _validate(path: Path, text: str) -> dict:
     return doc
 
 
-def _validate_xml(path: Path, raw: bytes) -> dict:
+XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>")
+
+
+def _validate_xml(path: Path, text: str) -> dict:
     """A CycloneDX XML BOM checked against the XSD of its namespace's version (bundled with
     cyclonedx-python-lib; entities are not resolved, nothing is fetched), as the dict its JSON form
     would be for the fields this reader uses, components in document order."""
@@ -150,9 +153,12 @@ def _validate_xml(path: Path, raw: bytes) -> dict:
     from cyclonedx.validation.xml import XmlValidator
     from lxml import etree
 
+    # read as the text already decoded: its declared encoding is dropped (a UTF-16 file reaches
+    # here re-encoded as UTF-8, its declaration still saying UTF-16); lines stay where they were
+    text = XML_DECLARATION.sub("", text, count=1)
     parser = etree.XMLParser(resolve_entities=False, no_network=True, remove_comments=True)
     try:
-        root = etree.fromstring(raw, parser)
+        root = etree.fromstring(text, parser)
     except etree.XMLSyntaxError as e:
         raise FileError(f"{path}: not well-formed XML at line {e.lineno}: {e.msg}") from None
     ns, _, local = str(root.tag)[1:].partition("}")
@@ -164,7 +170,7 @@ def _validate_xml(path: Path, raw: bytes) -> dict:
         schema = SchemaVersion.from_version(version)
     except Exception:
         raise FileError(f"{path}: unsupported CycloneDX XML version {version!r}") from None
-    error = XmlValidator(schema).validate_str(raw.decode("utf-8-sig"))
+    error = XmlValidator(schema).validate_str(text)
     if error is not None:
         entry = getattr(error, "data", None)
         where = f"line {entry.line}" if getattr(entry, "line", None) else "the document"
@@ -570,7 +576,7 @@ def read(con: duckdb.DuckDBPyConnection, path: Path, kind: str | None, progress=
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as e:
         raise FileError(f"{path}: not UTF-8 text ({e.reason})") from None
-    doc = _validate_xml(path, raw) if text.lstrip().startswith("<") else _validate(path, text)
+    doc = _validate_xml(path, text) if text.lstrip().startswith("<") else _validate(path, text)
     components = _walk(doc.get("components"))
     if not components:
         raise FileError(f"{path}: the SBOM lists no components")
