@@ -442,3 +442,131 @@ def test_an_invalid_xml_bom_fails_whole_naming_the_line(con, tmp_path, body, mes
     r = load_path(con, path)
     assert r.status == "failed" and message in r.message, r.message
     assert con.execute("SELECT count(*) FROM components").fetchall() == before
+
+
+# ---------------------------------------------------------------- SPDX 2.x
+
+SPDX_DOC = {  # as GitHub's "Export SBOM" writes it (SPDX 2.3 JSON), with a supplier and an OS package added
+    "spdxVersion": "SPDX-2.3", "dataLicense": "CC0-1.0", "SPDXID": "SPDXRef-DOCUMENT",
+    "name": "com.github.example/inference-gateway", "documentNamespace": "https://spdx.org/spdxdocs/protobom/0a1b2c",
+    "creationInfo": {"created": "2026-11-02T10:00:00Z", "creators": ["Tool: protobom-v0.0.13",
+                                                                    "Tool: GitHub.com-Dependency-Graph"]},
+    "packages": [
+        {"SPDXID": "SPDXRef-github-example-inference-gateway-main", "name": "com.github.example/inference-gateway",
+         "versionInfo": "main", "downloadLocation": "git+https://github.com/example/inference-gateway",
+         "filesAnalyzed": False, "licenseDeclared": "Apache-2.0", "externalRefs": [
+             {"referenceCategory": "PACKAGE-MANAGER", "referenceType": "purl",
+              "referenceLocator": "pkg:github/example/inference-gateway@main"}]},
+        {"SPDXID": "SPDXRef-pypi-torch-2.5.1", "name": "pypi:torch", "versionInfo": "2.5.1",
+         "downloadLocation": "NOASSERTION", "filesAnalyzed": False, "supplier": "Organization: Meta Platforms, Inc.",
+         "licenseConcluded": "BSD-3-Clause", "primaryPackagePurpose": "LIBRARY", "externalRefs": [
+             {"referenceCategory": "PACKAGE-MANAGER", "referenceType": "purl", "referenceLocator": "pkg:pypi/torch@2.5.1"}]},
+        {"SPDXID": "SPDXRef-deb-libssl3", "name": "libssl3", "versionInfo": "3.0.15-1", "downloadLocation": "NOASSERTION",
+         "filesAnalyzed": False, "licenseConcluded": "NOASSERTION", "licenseDeclared": "Apache-2.0", "externalRefs": [
+             {"referenceCategory": "PACKAGE-MANAGER", "referenceType": "purl",
+              "referenceLocator": "pkg:deb/debian/libssl3@3.0.15-1?arch=amd64&distro=debian-12"}]},
+        {"SPDXID": "SPDXRef-npm-left-pad-1.3.0", "name": "npm:left-pad", "versionInfo": "1.3.0",
+         "downloadLocation": "NOASSERTION", "filesAnalyzed": False, "supplier": "Person: Cameron Westland",
+         "licenseConcluded": "NOASSERTION", "externalRefs": [
+             {"referenceCategory": "PACKAGE-MANAGER", "referenceType": "purl", "referenceLocator": "pkg:npm/left-pad@1.3.0"}]},
+    ],
+    "relationships": [
+        {"spdxElementId": "SPDXRef-DOCUMENT", "relationshipType": "DESCRIBES",
+         "relatedSpdxElement": "SPDXRef-github-example-inference-gateway-main"},
+        {"spdxElementId": "SPDXRef-github-example-inference-gateway-main", "relationshipType": "DEPENDS_ON",
+         "relatedSpdxElement": "SPDXRef-pypi-torch-2.5.1"}],
+}
+
+SPDX_TAG_VALUE = """SPDXVersion: SPDX-2.3
+DataLicense: CC0-1.0
+SPDXID: SPDXRef-DOCUMENT
+DocumentName: com.github.example/inference-gateway
+DocumentNamespace: https://spdx.org/spdxdocs/protobom/0a1b2c
+Creator: Tool: protobom-v0.0.13
+Created: 2026-11-02T10:00:00Z
+Relationship: SPDXRef-DOCUMENT DESCRIBES SPDXRef-github-example-inference-gateway-main
+
+PackageName: com.github.example/inference-gateway
+SPDXID: SPDXRef-github-example-inference-gateway-main
+PackageVersion: main
+PackageDownloadLocation: git+https://github.com/example/inference-gateway
+FilesAnalyzed: false
+PackageLicenseDeclared: Apache-2.0
+
+PackageName: pypi:torch
+SPDXID: SPDXRef-pypi-torch-2.5.1
+PackageVersion: 2.5.1
+PackageSupplier: Organization: Meta Platforms, Inc.
+PackageDownloadLocation: NOASSERTION
+FilesAnalyzed: false
+PackageLicenseConcluded: BSD-3-Clause
+PrimaryPackagePurpose: LIBRARY
+ExternalRef: PACKAGE-MANAGER purl pkg:pypi/torch@2.5.1
+
+PackageName: libssl3
+SPDXID: SPDXRef-deb-libssl3
+PackageVersion: 3.0.15-1
+PackageDownloadLocation: NOASSERTION
+FilesAnalyzed: false
+PackageLicenseConcluded: NOASSERTION
+PackageLicenseDeclared: Apache-2.0
+ExternalRef: PACKAGE-MANAGER purl pkg:deb/debian/libssl3@3.0.15-1?arch=amd64&distro=debian-12
+
+PackageName: npm:left-pad
+SPDXID: SPDXRef-npm-left-pad-1.3.0
+PackageVersion: 1.3.0
+PackageSupplier: Person: Cameron Westland
+PackageDownloadLocation: NOASSERTION
+FilesAnalyzed: false
+PackageLicenseConcluded: NOASSERTION
+ExternalRef: PACKAGE-MANAGER purl pkg:npm/left-pad@1.3.0
+"""
+
+
+@pytest.mark.parametrize("form", ["json", "tag-value"])
+def test_an_spdx_document_loads_its_packages_as_components(con, tmp_path, form):
+    """GitHub's SBOM export and syft/Trivy's spdx-json: the described package is the subject, the
+    others are components; an organisation supplier resolves through the registry, a distribution
+    package is the operating system, a person supplier is nobody's jurisdiction."""
+    path = tmp_path / ("gateway.spdx.json" if form == "json" else "gateway.spdx")
+    path.write_text(json.dumps(SPDX_DOC) if form == "json" else SPDX_TAG_VALUE)
+    r = load_path(con, path)
+    assert r.status == "ok" and r.format == "spdx", r.summary()
+    w = _warnings(r)
+    assert "snapshot date 2026-11-02 from the document's creationInfo.created" in w
+    assert "component ids are 'com.github.example/inference-gateway::<SPDXID>'" in w
+    f = _components(con)
+    scope = "com.github.example/inference-gateway::"
+    assert sorted(f.index) == [scope + "SPDXRef-deb-libssl3", scope + "SPDXRef-npm-left-pad-1.3.0",
+                               scope + "SPDXRef-pypi-torch-2.5.1"]
+    torch, ssl, pad = (f.loc[scope + x] for x in ("SPDXRef-pypi-torch-2.5.1", "SPDXRef-deb-libssl3",
+                                                  "SPDXRef-npm-left-pad-1.3.0"))
+    assert (torch.vendor_id, torch.control_country, bool(torch.open_source)) == ("meta", "US", True)
+    assert (ssl.vendor_id, ssl.layer, bool(ssl.open_source)) == ("debian", "Operating system", True)
+    assert (pad.vendor_id, pad.control_country, bool(pad.open_source)) == ("unknown", "ZZ", False)
+
+
+@pytest.mark.parametrize("broken, message", [
+    (lambda d: d["packages"][1].pop("SPDXID"), "not a readable SPDX document"),
+    (lambda d: d["creationInfo"].pop("created"), "not a readable SPDX document"),
+])
+def test_an_unreadable_spdx_document_fails_whole(con, tmp_path, broken, message):
+    doc = json.loads(json.dumps(SPDX_DOC))
+    broken(doc)
+    path = tmp_path / "bad.spdx.json"
+    path.write_text(json.dumps(doc))
+    r = load_path(con, path)
+    assert r.status == "failed" and message in r.message and "nothing stored" in r.message, r.message
+    assert con.execute("SELECT count(*) FROM components").fetchall() == [(0,)]
+
+
+def test_an_spdx_document_breaking_a_rule_loads_with_the_rule_named(con, tmp_path):
+    doc = json.loads(json.dumps(SPDX_DOC))
+    doc["relationships"].append({"spdxElementId": "SPDXRef-pypi-torch-2.5.1", "relationshipType": "DEPENDS_ON",
+                                 "relatedSpdxElement": "SPDXRef-not-in-this-document"})
+    path = tmp_path / "loose.spdx.json"
+    path.write_text(json.dumps(doc))
+    r = load_path(con, path)
+    assert r.status == "ok", r.summary()
+    assert "SPDX validation: 1 problems, read anyway; first: " in _warnings(r)
+    assert "SPDXRef-not-in-this-document" in _warnings(r)

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Iterator
 
-from . import files, openmetrics, sbom, vendors
+from . import files, openmetrics, sbom, spdx, vendors
 from .files import Staged
 
 
@@ -25,6 +25,7 @@ class Format:
 
 FORMATS: tuple[Format, ...] = (
     Format("cyclonedx", sbom.read, sniff=sbom.is_cyclonedx, takes_snapshot=True),
+    Format("spdx", sbom.read, sniff=spdx.is_spdx, takes_snapshot=True),  # read into the CycloneDX form
     Format("sov_yaml", vendors.read_yaml, suffixes=(".yaml", ".yml")),
     Format("parquet", files.read_parquet, suffixes=(".parquet", ".pq")),
     Format("openmetrics", openmetrics.read, suffixes=(".prom", ".om", ".metrics", ".openmetrics"),

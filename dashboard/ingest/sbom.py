@@ -52,6 +52,7 @@ from typing import Any, Iterator
 import duckdb
 
 from .. import queries
+from . import spdx
 from .files import Staged
 from .vendor_registry import UNKNOWN, Entry, Resolver, purl_key, slug
 from .staging import FileError, detect
@@ -576,7 +577,11 @@ def read(con: duckdb.DuckDBPyConnection, path: Path, kind: str | None, progress=
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as e:
         raise FileError(f"{path}: not UTF-8 text ({e.reason})") from None
-    doc = _validate_xml(path, text) if text.lstrip().startswith("<") else _validate(path, text)
+    spdx_notes: list[str] | None = None
+    if spdx.is_spdx(path):
+        doc, spdx_notes = spdx.document(path)
+    else:
+        doc = _validate_xml(path, text) if text.lstrip().startswith("<") else _validate(path, text)
     components = _walk(doc.get("components"))
     if not components:
         raise FileError(f"{path}: the SBOM lists no components")
@@ -590,6 +595,11 @@ def read(con: duckdb.DuckDBPyConnection, path: Path, kind: str | None, progress=
     scope, scope_note = _subject(doc, meta_props, sha)
     warnings = [f"snapshot date {snap} from {snap_note}",
                 f"component ids are '{scope}::<bom-ref>' (subject from {scope_note})"]
+    if spdx_notes is not None:  # said in SPDX's words
+        warnings = [w.replace("the file's metadata.timestamp", "the document's creationInfo.created")
+                    .replace("subject from metadata.component", "subject from the package the document "
+                             "describes, else its name").replace("<bom-ref>", "<SPDXID>") for w in warnings]
+        warnings += spdx_notes
 
     vendors = _Vendors(con, serial)
     if vendors.resolver.empty_registry:

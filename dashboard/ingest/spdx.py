@@ -1,0 +1,105 @@
+"""SPDX 2.2 and 2.3 documents (JSON, tag-value) read into the form the CycloneDX reader takes.
+
+GitHub's "Export SBOM", syft ``-o spdx-json`` and Trivy ``--format spdx-json`` write SPDX. The
+document is parsed and validated by spdx-tools, the SPDX project's own Python library; a document
+it cannot parse raises ``FileError`` with the library's messages, and nothing from it is stored.
+Its packages then become components as a CycloneDX BOM's do (``sbom.read``):
+
+- the packages the document DESCRIBES are its subject (``metadata.component``), not components;
+- ``supplier`` "Organization: X" is the component's supplier, ``originator`` "Organization: X" its
+  manufacturer, a "Person: Y" supplier or originator its author;
+- the ``purl`` external reference, ``licenseConcluded`` (else ``licenseDeclared``) and
+  ``primaryPackagePurpose`` (LIBRARY, APPLICATION, FIRMWARE, DEVICE, OPERATING-SYSTEM, ...) are read;
+- ``creationInfo.created`` is the snapshot date, ``documentNamespace`` the serial number.
+"""
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+from .staging import FileError
+
+SPDX_JSON = re.compile(r'"spdxVersion"\s*:\s*"SPDX-2\.\d"')
+SPDX_TAG_VALUE = re.compile(r"^\s*SPDXVersion:\s*SPDX-2\.\d", re.MULTILINE)
+# primaryPackagePurpose -> the CycloneDX component type with the same meaning
+PURPOSE_TYPE = {"APPLICATION": "application", "FRAMEWORK": "framework", "LIBRARY": "library",
+                "CONTAINER": "container", "OPERATING_SYSTEM": "operating-system", "DEVICE": "device",
+                "FIRMWARE": "firmware", "FILE": "file", "SOURCE": "library", "ARCHIVE": "library",
+                "INSTALL": "application", "OTHER": "library"}
+
+
+def is_spdx(path: Path) -> bool:
+    """An SPDX 2.x document: JSON (``spdxVersion`` near its start) or tag-value (``*.spdx``)."""
+    suffix = path.suffix.lower()
+    if suffix not in (".json", ".spdx"):
+        return False
+    try:
+        with path.open("rb") as f:
+            head = f.read(4096).decode("utf-8", "replace")
+    except OSError:
+        return False
+    return bool((SPDX_JSON if suffix == ".json" else SPDX_TAG_VALUE).search(head))
+
+
+def document(path: Path) -> tuple[dict, list[str]]:
+    """The document as the CycloneDX reader's dict, and what spdx-tools' validation says of it
+    (warnings: a document it can parse is read, as real exports often break a rule or two)."""
+    from spdx_tools.spdx.parser.error import SPDXParsingError
+    from spdx_tools.spdx.parser.parse_anything import parse_file
+    from spdx_tools.spdx.validation.document_validator import validate_full_spdx_document
+
+    try:
+        doc = parse_file(str(path))
+    except SPDXParsingError as e:
+        messages = [m for m in e.get_messages() if m]
+        raise FileError(f"{path}: not a readable SPDX document: {'; '.join(messages[:3])}"
+                        + (f" (+{len(messages) - 3} more)" if len(messages) > 3 else "") + "; nothing stored") from None
+    except Exception as e:  # the library's own errors on malformed input (JSON, tag-value syntax)
+        raise FileError(f"{path}: not a readable SPDX document: {str(e)[:300]}; nothing stored") from None
+    problems = [m.validation_message for m in validate_full_spdx_document(doc)]
+    notes = [f"SPDX validation: {len(problems)} problems, read anyway; first: {problems[0][:200]}"] if problems else []
+    return _as_cyclonedx(doc), notes
+
+
+def _as_cyclonedx(doc: Any) -> dict:
+    info = doc.creation_info
+    described = [r.related_spdx_element_id for r in doc.relationships
+                 if r.spdx_element_id == info.spdx_id and r.relationship_type.name == "DESCRIBES"]
+    described += [r.spdx_element_id for r in doc.relationships
+                  if r.related_spdx_element_id == info.spdx_id and r.relationship_type.name == "DESCRIBED_BY"]
+    subject = next((p for p in doc.packages if p.spdx_id in described), None)
+    out: dict[str, Any] = {
+        "bomFormat": "CycloneDX", "specVersion": "1.6", "serialNumber": info.document_namespace,
+        "metadata": {"timestamp": info.created.strftime("%Y-%m-%dT%H:%M:%SZ"),
+                     "component": {"type": "application", "name": subject.name if subject else info.name}},
+        "components": [_component(p) for p in doc.packages if p.spdx_id not in described],
+    }
+    return out
+
+
+def _actor(value: Any) -> tuple[str, str] | None:
+    """(ORGANIZATION | PERSON | TOOL, name) of an SPDX actor; None for NOASSERTION or nothing."""
+    kind = getattr(getattr(value, "actor_type", None), "name", None)
+    name = getattr(value, "name", None)
+    return (kind, name.strip()) if kind and isinstance(name, str) and name.strip() else None
+
+
+def _component(p: Any) -> dict:
+    comp: dict[str, Any] = {"type": PURPOSE_TYPE.get(getattr(p.primary_package_purpose, "name", ""), "library"),
+                            "bom-ref": p.spdx_id, "name": p.name}
+    if isinstance(p.version, str) and p.version:
+        comp["version"] = p.version
+    purl = next((r.locator for r in p.external_references if r.reference_type == "purl"), None)
+    if purl:
+        comp["purl"] = purl
+    for actor, org_field in ((_actor(p.supplier), "supplier"), (_actor(p.originator), "manufacturer")):
+        if actor and actor[0] == "ORGANIZATION":
+            comp.setdefault(org_field, {"name": actor[1]})
+        elif actor and actor[0] == "PERSON":
+            comp.setdefault("author", actor[1])
+    licence = next((str(x) for x in (p.license_concluded, p.license_declared)
+                    if x is not None and type(x).__name__ not in ("SpdxNoAssertion", "SpdxNone")), None)
+    if licence:
+        comp["licenses"] = [{"expression": licence}]
+    return comp
