@@ -661,7 +661,9 @@ def read(con: duckdb.DuckDBPyConnection, path: Path, kind: str | None, progress=
     staged = Staged(domain, mapping, warnings=warnings)
     if defaulted:
         staged.warnings.append(f"criticality not in the SBOM for {defaulted} components: assumed "
-                               f"{DEFAULT_CRITICALITY} (set property aifd:criticality)")
+                               f"{DEFAULT_CRITICALITY} ("
+                               + ("SPDX carries no aifd: properties" if spdx_notes is not None
+                                  else "set property aifd:criticality") + ")")
     register_rows(con, "sov_sbom_rows", rows, headers)
     yield staged
 
