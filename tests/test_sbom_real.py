@@ -570,3 +570,30 @@ def test_an_spdx_document_breaking_a_rule_loads_with_the_rule_named(con, tmp_pat
     assert r.status == "ok", r.summary()
     assert "SPDX validation: 1 problems, read anyway; first: " in _warnings(r)
     assert "SPDXRef-not-in-this-document" in _warnings(r)
+
+
+def _spdx_variants() -> list[dict]:
+    missing_ref = json.loads(json.dumps(SPDX_DOC))
+    missing_ref["relationships"].append({"spdxElementId": "SPDXRef-pypi-torch-2.5.1", "relationshipType": "DEPENDS_ON",
+                                         "relatedSpdxElement": "SPDXRef-gone"})
+    twice = json.loads(json.dumps(SPDX_DOC))
+    twice["packages"].append(dict(twice["packages"][1]))
+    no_describes = json.loads(json.dumps(SPDX_DOC))
+    no_describes["relationships"] = no_describes["relationships"][1:]
+    return [SPDX_DOC, missing_ref, twice, no_describes]
+
+
+@pytest.mark.parametrize("variant", range(4))
+def test_spdx_linear_validation_finds_what_the_library_finds(tmp_path, variant):
+    """dashboard/ingest/spdx.py checks cross-references with a set (the library's full validation is
+    quadratic): on a valid document, a dangling relationship, a repeated id and no DESCRIBES, it
+    reports as many problems as spdx-tools' validate_full_spdx_document."""
+    from spdx_tools.spdx.parser.parse_anything import parse_file
+    from spdx_tools.spdx.validation.document_validator import validate_full_spdx_document
+
+    from dashboard.ingest import spdx
+
+    path = tmp_path / "v.spdx.json"
+    path.write_text(json.dumps(_spdx_variants()[variant]))
+    doc = parse_file(str(path))
+    assert len(spdx._problems(doc)) == len(validate_full_spdx_document(doc))
