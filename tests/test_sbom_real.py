@@ -560,6 +560,15 @@ def test_an_unreadable_spdx_document_fails_whole(con, tmp_path, broken, message)
     assert con.execute("SELECT count(*) FROM components").fetchall() == [(0,)]
 
 
+def test_an_spdx_3_document_is_named_and_refused(con, tmp_path):
+    path = tmp_path / "sbom.spdx3.json"
+    path.write_text(json.dumps({"@context": "https://spdx.org/rdf/3.0.1/spdx-context.jsonld",
+                                "@graph": [{"type": "SpdxDocument", "spdxId": "urn:x", "rootElement": []}]}))
+    r = load_path(con, path)
+    assert r.status == "failed" and r.format == "spdx", r.summary()
+    assert "an SPDX 3 (JSON-LD) document, which is not read; export SPDX 2.3 JSON or CycloneDX" in r.message
+
+
 def test_an_spdx_document_breaking_a_rule_loads_with_the_rule_named(con, tmp_path):
     doc = json.loads(json.dumps(SPDX_DOC))
     doc["relationships"].append({"spdxElementId": "SPDXRef-pypi-torch-2.5.1", "relationshipType": "DEPENDS_ON",

@@ -22,6 +22,7 @@ from .staging import FileError
 
 SPDX_JSON = re.compile(r'"spdxVersion"\s*:\s*"SPDX-2\.\d"')
 SPDX_TAG_VALUE = re.compile(r"^\s*SPDXVersion:\s*SPDX-2\.\d", re.MULTILINE)
+SPDX_3 = re.compile(r"https://spdx\.org/rdf/3\.")
 # primaryPackagePurpose -> the CycloneDX component type with the same meaning
 PURPOSE_TYPE = {"APPLICATION": "application", "FRAMEWORK": "framework", "LIBRARY": "library",
                 "CONTAINER": "container", "OPERATING_SYSTEM": "operating-system", "DEVICE": "device",
@@ -39,7 +40,9 @@ def is_spdx(path: Path) -> bool:
             head = f.read(4096).decode("utf-8", "replace")
     except OSError:
         return False
-    return bool((SPDX_JSON if suffix == ".json" else SPDX_TAG_VALUE).search(head))
+    if suffix == ".json":
+        return bool(SPDX_JSON.search(head) or SPDX_3.search(head))
+    return bool(SPDX_TAG_VALUE.search(head))
 
 
 def document(path: Path) -> tuple[dict, list[str]]:
@@ -48,10 +51,14 @@ def document(path: Path) -> tuple[dict, list[str]]:
     from spdx_tools.spdx.parser.error import SPDXParsingError
     from spdx_tools.spdx.parser.parse_anything import parse_file
 
+    with path.open("rb") as f:
+        if SPDX_3.search(f.read(4096).decode("utf-8", "replace")):
+            raise FileError(f"{path}: an SPDX 3 (JSON-LD) document, which is not read; export SPDX 2.3 JSON or "
+                            "CycloneDX instead; nothing stored")
     try:
         doc = parse_file(str(path))
     except SPDXParsingError as e:
-        messages = [m for m in e.get_messages() if m]
+        messages = [m[:200] for m in e.get_messages() if m]
         raise FileError(f"{path}: not a readable SPDX document: {'; '.join(messages[:3])}"
                         + (f" (+{len(messages) - 3} more)" if len(messages) > 3 else "") + "; nothing stored") from None
     except Exception as e:  # the library's own errors on malformed input (JSON, tag-value syntax)
