@@ -9,7 +9,7 @@ import os
 import shutil
 import tempfile
 import zlib
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
@@ -87,11 +87,21 @@ def is_utf16(path: Path) -> bool:
 
 
 @contextmanager
-def utf8_copy(path: Path) -> Iterator[Path]:
+def _temporary_copy(path: Path, name: str, prefix: str, copy: Callable[[Path], None]) -> Iterator[Path]:
+    """``copy(out)`` writes ``path``'s content into a temporary file ``name``, which gets ``path``'s
+    modification time (the time of samples without one) and is removed afterwards."""
+    with tempfile.TemporaryDirectory(prefix=prefix) as tmp:
+        out = Path(tmp) / name
+        copy(out)
+        st = path.stat()
+        os.utime(out, (st.st_atime, st.st_mtime))
+        yield out
+
+
+def utf8_copy(path: Path) -> AbstractContextManager[Path]:
     """UTF-16 text file ``path`` re-encoded as UTF-8 in a temporary file with its name and modification
     time, removed afterwards; decoded in blocks. Line ends are kept as written."""
-    with tempfile.TemporaryDirectory(prefix="aifd-utf16-") as tmp:
-        out = Path(tmp) / path.name
+    def copy(out: Path) -> None:
         try:
             with path.open("r", encoding="utf-16", newline="") as src, \
                     out.open("w", encoding="utf-8", newline="") as dst:
@@ -99,27 +109,21 @@ def utf8_copy(path: Path) -> Iterator[Path]:
         except UnicodeError as e:
             raise FileError(f"{path}: starts with a UTF-16 byte-order mark but is not UTF-16 text "
                             f"({e.reason}); nothing stored") from None
-        st = path.stat()
-        os.utime(out, (st.st_atime, st.st_mtime))
-        yield out
+    return _temporary_copy(path, path.name, "aifd-utf16-", copy)
 
 
-@contextmanager
-def gunzipped(path: Path) -> Iterator[Path]:
+def gunzipped(path: Path) -> AbstractContextManager[Path]:
     """The content of gzip file ``path`` in a temporary file named as it without ``.gz`` (its
-    suffix tells the format) and with its modification time (the time of samples without one),
-    removed afterwards. Decompressed in blocks: memory stays flat whatever the size."""
-    name = path.name[:-3] if path.name.lower().endswith(".gz") else path.name
-    with tempfile.TemporaryDirectory(prefix="aifd-gunzip-") as tmp:
-        plain = Path(tmp) / name
+    suffix tells the format) and with its modification time, removed afterwards. Decompressed in
+    blocks: memory stays flat whatever the size."""
+    def copy(out: Path) -> None:
         try:
-            with gzip.open(path, "rb") as src, plain.open("wb") as dst:
+            with gzip.open(path, "rb") as src, out.open("wb") as dst:
                 shutil.copyfileobj(src, dst, 1 << 22)
         except (OSError, EOFError, zlib.error) as e:  # BadGzipFile is an OSError
             raise FileError(f"{path}: not a readable gzip file ({e}); nothing stored") from None
-        st = path.stat()
-        os.utime(plain, (st.st_atime, st.st_mtime))
-        yield plain
+    name = path.name[:-3] if path.name.lower().endswith(".gz") else path.name
+    return _temporary_copy(path, name, "aifd-gunzip-", copy)
 
 
 def stamp_time(path: Path, at: datetime | None) -> tuple[datetime, str]:
