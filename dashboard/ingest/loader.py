@@ -19,7 +19,7 @@ import duckdb
 import pyarrow as pa
 
 from .. import derive, queries
-from . import files, registry
+from . import files, openmetrics, registry
 from .domains import DOMAINS, Domain
 from .staging import FileError, detect, stage
 
@@ -253,7 +253,7 @@ def apply_staged(con: duckdb.DuckDBPyConnection, staged: files.Staged, load_id: 
 _SCRATCH = ("src", "om_rejects_gpu", "om_rejects_link", "stage", "checked", "rejected", "raw_csv", "om_rows",
             "om_gpu_long", "om_link_long", "om_long", "om_series_raw", "om_series", "om_rejects", "om_metrics",
             "om_dups", "om_link_ids", "om_conflict_keys", "om_conflicts", "om_need", "om_raw",
-            "gpu_long", "mig_model_slices", "mig_gpu_slices", "mig_inst", "mig_ident", "mig_gpus")
+            *openmetrics.MIG_PIVOT_VIEWS, *openmetrics.MIG_PIVOT_TABLES)
 
 
 def _drop_scratch(con: duckdb.DuckDBPyConnection) -> None:

@@ -1204,6 +1204,11 @@ class MigSlices:
                                     "WHERE m.mig_slices IS NOT NULL").fetchall()))
 
 
+# what pivot_mig leaves in the connection for ``src`` to read: a view over the long rows, then tables
+MIG_PIVOT_VIEWS = ("gpu_long",)
+MIG_PIVOT_TABLES = ("mig_model_slices", "mig_gpu_slices", "mig_inst", "mig_ident", "mig_gpus")
+
+
 def pivot_mig(con: duckdb.DuckDBPyConnection, long: str, slices: MigSlices | None = None) -> list[str]:
     """View ``src`` over long GPU rows (relation ``long``, a name from this package) some of which name
     a MIG instance, by queries/ingest/gpu_mig_pivot.sql; returns what the load's report says of it.

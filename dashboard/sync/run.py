@@ -35,7 +35,7 @@ import pyarrow as pa
 from ..config import Settings
 from ..ingest.domains import METERS
 from ..ingest.files import Staged
-from ..ingest.openmetrics import stage_long_rows
+from ..ingest.openmetrics import MIG_PIVOT_TABLES, MIG_PIVOT_VIEWS, stage_long_rows
 from .mapping import KIND, GroupRows, LabelRules, MetricSpec, metric_specs
 from .prometheus import Answer, PrometheusSource, Request, SyncError, source_name
 from .writer import Covered, read_state, record_attempt, write_chunk
@@ -308,8 +308,10 @@ def _store(mem: duckdb.DuckDBPyConnection, db_path: Path, name: str, match: str,
     pivot = stage_long_rows(mem, KIND[group], rows.table(), rows.pre_rejects, mig_slices=rules.mig_slices)
     pivoted = mem.sql("SELECT * FROM src").to_arrow_table()
     mem.execute("DROP VIEW src")
-    for scratch in ("om_rows", "mig_inst", "mig_ident", "mig_gpus"):  # the pivot's, MIG or not
-        mem.execute(f"DROP TABLE IF EXISTS {scratch}")
+    for view in MIG_PIVOT_VIEWS:
+        mem.execute(f"DROP VIEW IF EXISTS {view}")
+    for table in ("om_rows", *MIG_PIVOT_TABLES):  # the pivot's, MIG or not
+        mem.execute(f"DROP TABLE IF EXISTS {table}")
 
     def staged(con: duckdb.DuckDBPyConnection) -> Iterator[Staged]:
         if group == "meter":
