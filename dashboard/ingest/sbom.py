@@ -193,14 +193,24 @@ def _xml_doc(root, ns: str, version: str) -> dict:
     def org(e) -> dict | None:
         if e is None:
             return None
-        out: dict[str, Any] = {k: v for k in ("name",) if (v := text(e, k)) is not None}
+        out: dict[str, Any] = {}
+        if (name := text(e, "name")) is not None:
+            out["name"] = name
         urls = [u.text.strip() for u in e.findall(q + "url") if u.text and u.text.strip()]
         if urls:
             out["url"] = urls
         address = e.find(q + "address")
-        if address is not None and text(address, "country"):
-            out["address"] = {"country": text(address, "country")}
+        if address is not None and (country := text(address, "country")) is not None:
+            out["address"] = {"country": country}
         return out
+
+    def licence(x) -> dict | None:
+        """One child of <licenses>: an <expression> or a <license> with an id or name."""
+        if x.tag == q + "expression":
+            return {"expression": x.text.strip()} if x.text and x.text.strip() else None
+        if x.tag == q + "license":
+            return {"license": {k: v for k in ("id", "name") if (v := text(x, k)) is not None}}
+        return None
 
     def properties(e) -> list[dict]:
         wrapper = e.find(q + "properties")
@@ -222,10 +232,7 @@ def _xml_doc(root, ns: str, version: str) -> dict:
             out["authors"] = [{"name": text(a, "name")} for a in authors.findall(q + "author") if text(a, "name")]
         licences = e.find(q + "licenses")
         if licences is not None:
-            out["licenses"] = [{"expression": x.text.strip()} if x.tag == q + "expression" else
-                               {"license": {k: v for k in ("id", "name") if (v := text(x, k)) is not None}}
-                               for x in licences if x.tag in (q + "expression", q + "license") and
-                               (x.tag != q + "expression" or (x.text or "").strip())]
+            out["licenses"] = [lic for x in licences if (lic := licence(x)) is not None]
         if props := properties(e):
             out["properties"] = props
         nested = e.find(q + "components")
